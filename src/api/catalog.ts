@@ -1,0 +1,105 @@
+// Every built-in resource Wheelhouse serves, as a declaration. Routing, discovery and storage keys
+// are all derived from this list; behaviour that differs per resource lives in its registry strategy.
+import { ALL_VERBS, type ResourceDecl, type SubresourceDecl, type Verb } from './types.ts';
+
+interface DeclInput {
+  group: string;
+  version: string;
+  kind: string;
+  resource?: string;
+  namespaced?: boolean;
+  shortNames?: string[];
+  categories?: string[];
+  verbs?: Verb[];
+  status?: boolean;
+  /** scale subresource answering autoscaling/v1 Scale */
+  scale?: boolean;
+  extraSubresources?: SubresourceDecl[];
+  etcdResource?: string;
+}
+
+const STATUS_VERBS: Verb[] = ['get', 'patch', 'update'];
+
+function declare(i: DeclInput): ResourceDecl {
+  const resource = i.resource ?? `${i.kind.toLowerCase()}s`;
+  const subresources: SubresourceDecl[] = [];
+  if (i.status) subresources.push({ name: 'status', kind: i.kind, verbs: STATUS_VERBS });
+  if (i.scale) subresources.push({ name: 'scale', kind: 'Scale', group: 'autoscaling', version: 'v1', verbs: STATUS_VERBS });
+  subresources.push(...(i.extraSubresources ?? []));
+  return {
+    group: i.group,
+    version: i.version,
+    resource,
+    singular: i.kind.toLowerCase(),
+    kind: i.kind,
+    listKind: `${i.kind}List`,
+    namespaced: i.namespaced ?? true,
+    shortNames: i.shortNames ?? [],
+    categories: i.categories ?? [],
+    verbs: i.verbs ?? [...ALL_VERBS],
+    subresources,
+    etcdResource: i.etcdResource ?? resource,
+  };
+}
+
+const core = (i: Omit<DeclInput, 'group' | 'version'>) => declare({ group: '', version: 'v1', ...i });
+const apps = (i: Omit<DeclInput, 'group' | 'version'>) => declare({ group: 'apps', version: 'v1', ...i });
+
+export const CATALOG: readonly ResourceDecl[] = [
+  core({
+    kind: 'Namespace',
+    namespaced: false,
+    shortNames: ['ns'],
+    status: true,
+    verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'],
+    extraSubresources: [{ name: 'finalize', kind: 'Namespace', verbs: ['update'] }],
+  }),
+  core({
+    kind: 'Pod',
+    shortNames: ['po'],
+    categories: ['all'],
+    status: true,
+    extraSubresources: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }],
+  }),
+  core({ kind: 'Binding', verbs: ['create'] }),
+  core({ kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true, etcdResource: 'services/specs' }),
+  core({ kind: 'Endpoints', resource: 'endpoints', shortNames: ['ep'], etcdResource: 'services/endpoints' }),
+  core({ kind: 'ConfigMap', shortNames: ['cm'] }),
+  core({ kind: 'Secret' }),
+  core({ kind: 'ServiceAccount', shortNames: ['sa'] }),
+  core({ kind: 'Node', namespaced: false, shortNames: ['no'], status: true, etcdResource: 'minions' }),
+  core({ kind: 'Event', shortNames: ['ev'] }),
+  core({
+    kind: 'ReplicationController',
+    shortNames: ['rc'],
+    categories: ['all'],
+    status: true,
+    scale: true,
+    etcdResource: 'controllers',
+  }),
+  core({ kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], status: true }),
+  core({ kind: 'PersistentVolumeClaim', shortNames: ['pvc'], status: true }),
+  core({ kind: 'ResourceQuota', shortNames: ['quota'], status: true }),
+  core({ kind: 'LimitRange', shortNames: ['limits'] }),
+  core({ kind: 'PodTemplate' }),
+  apps({ kind: 'Deployment', shortNames: ['deploy'], categories: ['all'], status: true, scale: true }),
+  apps({ kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], status: true, scale: true }),
+  apps({ kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], status: true, scale: true }),
+  apps({ kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'], status: true }),
+  apps({ kind: 'ControllerRevision' }),
+  declare({ group: 'batch', version: 'v1', kind: 'Job', categories: ['all'], status: true }),
+  declare({ group: 'batch', version: 'v1', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], status: true }),
+  declare({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }),
+  declare({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
+  declare({ group: 'events.k8s.io', version: 'v1', kind: 'Event', shortNames: ['ev'] }),
+];
+
+/** Groups in the order discovery lists them (upstream orders by priority, core first). */
+export const GROUP_ORDER: readonly string[] = [
+  '',
+  'apps',
+  'events.k8s.io',
+  'batch',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+];

@@ -1,0 +1,53 @@
+// What differs per resource. The generic store (store.ts) does everything else, the way the
+// generic registry of k8s.io/apiserver pairs one Store with a per-resource RESTStrategy.
+import type { FieldError } from '../api/field-errors.ts';
+import type { KObject } from '../api/types.ts';
+
+export interface TableColumn {
+  name: string;
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format: string; // 'name' for the Name column, '' otherwise
+  description: string;
+  priority: number; // 0 always shown, 1 only with -o wide
+}
+
+export interface TableRowCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+export interface TableRow {
+  cells: unknown[];
+  conditions?: TableRowCondition[];
+}
+
+/** Which rule metadata.name must follow. */
+export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path';
+
+export interface Strategy {
+  /** Name rule for metadata.name; upstream uses DNS-1123 subdomain unless the kind says otherwise. */
+  nameRule?: NameRule;
+  /** metadata.generation starts at 1 and is bumped on every change outside metadata and status. */
+  tracksGeneration?: boolean;
+  /** Defaulting on create (SetDefaults_* plus admission-style defaults such as pod tolerations). */
+  prepareForCreate?(obj: KObject): void;
+  /** Defaulting on update of the main resource; `old` is the stored object. */
+  prepareForUpdate?(obj: KObject, old: KObject): void;
+  /** Validation beyond object metadata (the store validates metadata for every kind). */
+  validate?(obj: KObject): FieldError[];
+  /** Extra checks on update, such as immutable fields. */
+  validateUpdate?(obj: KObject, old: KObject): FieldError[];
+  /** Server-side printing: every column (default and wide) in upstream's order. */
+  columns?: TableColumn[];
+  /** One row's cells, matching `columns`; `now` is when the table is built (for AGE). */
+  row?(obj: KObject, now: number): TableRow;
+  /** Field selector keys beyond metadata.name and metadata.namespace, with how to read each. */
+  fieldSelectors?: Record<string, (obj: KObject) => string>;
+  /**
+   * Graceful deletion: the grace period in seconds to honour before removal, or 0 to delete at once.
+   * `requested` is DeleteOptions.gracePeriodSeconds when given.
+   */
+  gracePeriod?(obj: KObject, requested: number | undefined): number;
+}
