@@ -1,0 +1,470 @@
+// Verb handlers for resource URLs: decode the request, call the generic store, encode the answer.
+import type { Request, Response } from 'express';
+import YAML from 'yaml';
+import { StatusError, badRequest, conflict, methodNotAllowed, OBJECT_MODIFIED, successStatus } from '../api/errors.ts';
+import { groupVersion, type KObject } from '../api/types.ts';
+import { applyJSONPatch } from '../patch/json-patch.ts';
+import { applyMergePatch } from '../patch/merge-patch.ts';
+import type { DeleteOptions, ListParams, WatchParams, WriteOptions } from '../registry/options.ts';
+import { formatLabelSelector, type LabelSelectorSpec } from '../registry/printing.ts';
+import type { Registry } from '../registry/registry.ts';
+import { validateListOptions, type GenericStore } from '../registry/store.ts';
+import type { Discovery } from './discovery.ts';
+import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
+import type { ResourceRoute } from './paths.ts';
+import { listJSON, sendBody, sendStatus } from './respond.ts';
+import { partialObjectMetadata, toTable, type IncludeObject } from './table.ts';
+import { HttpWatchSink } from './watch.ts';
+
+export interface ServerContext {
+  registry: Registry;
+  discovery: Discovery;
+}
+
+type Query = Record<string, string | string[] | undefined>;
+
+function q(query: Query, name: string): string | undefined {
+  const v = query[name];
+  return Array.isArray(v) ? v[v.length - 1] : v;
+}
+
+function boolParam(query: Query, name: string): boolean | undefined {
+  const v = q(query, name);
+  if (v === undefined) return undefined;
+  return v === 'true' || v === '1' || v === '';
+}
+
+function intParam(query: Query, name: string): number | undefined {
+  const v = q(query, name);
+  if (v === undefined || v === '') return undefined;
+  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for ${name}: ${v}`);
+  return Number(v);
+}
+
+function dryRun(query: Query): boolean {
+  const v = query['dryRun'];
+  const vals = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  for (const x of vals) if (x !== 'All') throw badRequest(`dryRun: Unsupported value: "${x}": supported values: "All"`);
+  return vals.length > 0;
+}
+
+function listParams(query: Query): ListParams {
+  return {
+    labelSelector: q(query, 'labelSelector'),
+    fieldSelector: q(query, 'fieldSelector'),
+    limit: intParam(query, 'limit'),
+    continue: q(query, 'continue') || undefined,
+    resourceVersion: q(query, 'resourceVersion'),
+    resourceVersionMatch: q(query, 'resourceVersionMatch') || undefined,
+  };
+}
+
+function writeOptions(query: Query): WriteOptions {
+  return { dryRun: dryRun(query), fieldManager: q(query, 'fieldManager') };
+}
+
+function includeObject(query: Query): IncludeObject {
+  const v = q(query, 'includeObject');
+  if (v === 'None' || v === 'Object') return v;
+  return 'Metadata';
+}
+
+function decodeBody(req: Request): unknown {
+  const kind = bodyKind(req.get('content-type'), false);
+  const buf = req.body as Buffer | undefined;
+  const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : '';
+  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  try {
+    return kind === 'yaml' ? YAML.parse(text) : JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+function sendObject(res: Response, code: number, store: GenericStore, obj: KObject, out: OutputKind, query: Query): void {
+  if (out.type === 'table') {
+    sendBody(
+      res,
+      code,
+      toTable(store.strategy, [obj], {
+        version: out.version,
+        includeObject: includeObject(query),
+        resourceVersion: obj.metadata.resourceVersion,
+      }),
+      out,
+    );
+    return;
+  }
+  if (out.type === 'pom') {
+    sendBody(res, code, partialObjectMetadata(obj), out);
+    return;
+  }
+  sendBody(res, code, obj, out);
+}
+
+export async function handleResource(ctx: ServerContext, route: ResourceRoute, req: Request, res: Response): Promise<void> {
+  const { decl } = route;
+  const query = req.query as Query;
+  const store = ctx.registry.find(decl.group, decl.resource);
+  const method = req.method;
+  const gr = { group: decl.group, resource: decl.resource };
+
+  if (decl.resource === 'bindings') {
+    if (method !== 'POST' || route.name) throw methodNotAllowed(gr, method === 'GET' ? 'get' : 'update');
+    await bind(ctx, route.namespace, undefined, decodeBody(req) as KObject, query, res);
+    return;
+  }
+  if (!store) throw methodNotAllowed(gr, method.toLowerCase());
+
+  const collection = route.name === undefined;
+  const out = () => negotiate(req.get('accept'), { list: collection });
+
+  if (collection) {
+    if (decl.namespaced && route.namespace === undefined && method !== 'GET') throw methodNotAllowed(gr, 'create');
+    switch (method) {
+      case 'GET': {
+        if (boolParam(query, 'watch')) return watch(store, route, query, req, res, out());
+        const o = out();
+        const list = await store.list(route.namespace, listParams(query));
+        const metadata: Record<string, unknown> = { resourceVersion: list.resourceVersion };
+        if (list.continue) metadata.continue = list.continue;
+        if (list.remainingItemCount !== undefined) metadata.remainingItemCount = list.remainingItemCount;
+        if (o.type === 'table') {
+          sendBody(
+            res,
+            200,
+            toTable(store.strategy, list.items, {
+              version: o.version,
+              includeObject: includeObject(query),
+              resourceVersion: list.resourceVersion,
+              continue: list.continue,
+              remainingItemCount: list.remainingItemCount,
+            }),
+            o,
+          );
+        } else if (o.type === 'pom') {
+          sendBody(
+            res,
+            200,
+            { kind: 'PartialObjectMetadataList', apiVersion: 'meta.k8s.io/v1', metadata, items: list.items.map((i) => partialObjectMetadata(i)) },
+            o,
+          );
+        } else if (o.type === 'yaml') {
+          sendBody(res, 200, JSON.parse(listJSON(decl.listKind, groupVersion(decl), metadata, list.items)), o);
+        } else {
+          sendBody(res, 200, listJSON(decl.listKind, groupVersion(decl), metadata, list.items), o);
+        }
+        return;
+      }
+      case 'POST': {
+        if (!decl.verbs.includes('create')) throw methodNotAllowed(gr, 'create');
+        const o = out();
+        const created = await store.create(route.namespace, decodeBody(req), writeOptions(query));
+        sendObject(res, 201, store, created, o, query);
+        return;
+      }
+      case 'DELETE': {
+        if (!decl.verbs.includes('deletecollection')) throw methodNotAllowed(gr, 'deletecollection');
+        const o = out();
+        const opts = deleteOptions(req, query);
+        const deleted = await store.deleteCollection(route.namespace, listParams(query), opts);
+        sendBody(res, 200, listJSON(decl.listKind, groupVersion(decl), {}, deleted), o);
+        return;
+      }
+      default:
+        throw methodNotAllowed(gr, method.toLowerCase());
+    }
+  }
+
+  const name = route.name!;
+  const sub = route.subresource;
+  if (sub === 'scale') return scale(store, route, query, req, res);
+  if (sub === 'binding') {
+    if (method !== 'POST') throw methodNotAllowed(gr, method.toLowerCase());
+    await bind(ctx, route.namespace, name, decodeBody(req) as KObject, query, res);
+    return;
+  }
+  if (sub === 'finalize') {
+    if (method !== 'PUT') throw methodNotAllowed(gr, method.toLowerCase());
+    const o = out();
+    const body = decodeBody(req) as KObject;
+    const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+    const updated = await store.patch(undefined, name, (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers } }), {
+      ...writeOptions(query),
+      subresource: 'finalize',
+    });
+    sendObject(res, 200, store, updated, o, query);
+    return;
+  }
+  switch (method) {
+    case 'GET': {
+      const o = out();
+      const obj = await store.get(route.namespace, name, q(query, 'resourceVersion'));
+      sendObject(res, 200, store, obj, o, query);
+      return;
+    }
+    case 'PUT': {
+      const o = out();
+      const updated = await store.update(route.namespace, name, decodeBody(req), { ...writeOptions(query), subresource: sub });
+      sendObject(res, 200, store, updated, o, query);
+      return;
+    }
+    case 'PATCH': {
+      const o = out();
+      const mutate = patcher(req);
+      const updated = await store.patch(route.namespace, name, mutate, { ...writeOptions(query), subresource: sub });
+      sendObject(res, 200, store, updated, o, query);
+      return;
+    }
+    case 'DELETE': {
+      if (sub) throw methodNotAllowed(gr, 'delete');
+      const o = out();
+      const result = await store.delete(route.namespace, name, deleteOptions(req, query));
+      if (!result.removed && result.object) {
+        sendObject(res, 200, store, result.object, o, query);
+      } else if (returnsDeletedObject(decl.group, decl.resource) && result.object) {
+        sendObject(res, 200, store, result.object, o, query);
+      } else {
+        sendStatus(res, result.status ?? successStatus());
+      }
+      return;
+    }
+    default:
+      throw methodNotAllowed(gr, method.toLowerCase());
+  }
+}
+
+/** Upstream registers pods with ReturnDeletedObject: a delete answers with the object, not a Status. */
+function returnsDeletedObject(group: string, resource: string): boolean {
+  return group === '' && resource === 'pods';
+}
+
+function patcher(req: Request): (cur: KObject) => KObject {
+  const kind = bodyKind(req.get('content-type'), true);
+  const buf = req.body as Buffer | undefined;
+  const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : '';
+  let patch: unknown;
+  try {
+    patch = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  switch (kind) {
+    case 'json-patch':
+      return (cur) => applyJSONPatch(cur, patch) as KObject;
+    case 'merge-patch':
+      return (cur) => applyMergePatch(cur, patch) as KObject;
+    default:
+      // Strategic merge patch and server-side apply need the schema-aware implementations that the
+      // schemas/patch and server-side-apply work will bring; refusing is more honest than merging wrongly.
+      throw new StatusError(
+        415,
+        'UnsupportedMediaType',
+        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`,
+      );
+  }
+}
+
+function deleteOptions(req: Request, query: Query): DeleteOptions {
+  const buf = req.body as Buffer | undefined;
+  const text = Buffer.isBuffer(buf) ? buf.toString('utf8').trim() : '';
+  let opts: DeleteOptions = {};
+  if (text) {
+    let body: Record<string, unknown>;
+    try {
+      body = (bodyKind(req.get('content-type'), false) === 'yaml' ? YAML.parse(text) : JSON.parse(text)) as Record<string, unknown>;
+    } catch (err) {
+      throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    opts = {
+      gracePeriodSeconds: body.gracePeriodSeconds as number | undefined,
+      propagationPolicy: body.propagationPolicy as DeleteOptions['propagationPolicy'],
+      orphanDependents: body.orphanDependents as boolean | undefined,
+      preconditions: body.preconditions as DeleteOptions['preconditions'],
+      dryRun: Array.isArray(body.dryRun) && body.dryRun.includes('All'),
+    };
+  } else {
+    opts = {
+      gracePeriodSeconds: intParam(query, 'gracePeriodSeconds'),
+      propagationPolicy: q(query, 'propagationPolicy') as DeleteOptions['propagationPolicy'],
+      orphanDependents: boolParam(query, 'orphanDependents'),
+      preconditions:
+        q(query, 'preconditions.uid') || q(query, 'preconditions.resourceVersion')
+          ? { uid: q(query, 'preconditions.uid'), resourceVersion: q(query, 'preconditions.resourceVersion') }
+          : undefined,
+    };
+  }
+  if (dryRun(query)) opts.dryRun = true;
+  const p = opts.propagationPolicy;
+  if (p !== undefined && p !== 'Foreground' && p !== 'Background' && p !== 'Orphan') {
+    throw new StatusError(
+      422,
+      'Invalid',
+      `DeleteOptions.meta.k8s.io "" is invalid: propagationPolicy: Unsupported value: "${p}": supported values: "Foreground", "Background", "Orphan", "nil"`,
+    );
+  }
+  return opts;
+}
+
+async function watch(
+  store: GenericStore,
+  route: ResourceRoute,
+  query: Query,
+  req: Request,
+  res: Response,
+  out: OutputKind,
+): Promise<void> {
+  const { decl } = route;
+  const params: WatchParams = {
+    ...listParams(query),
+    allowWatchBookmarks: boolParam(query, 'allowWatchBookmarks') ?? false,
+    sendInitialEvents: boolParam(query, 'sendInitialEvents'),
+  };
+  const timeoutSeconds = intParam(query, 'timeoutSeconds');
+  let handle: { stop(): void } | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const sink = new HttpWatchSink(res, {
+    kind: decl.kind,
+    apiVersion: groupVersion(decl),
+    table: out.type === 'table' ? { version: out.version, includeObject: includeObject(query), strategy: store.strategy } : undefined,
+    onEnd: () => {
+      handle?.stop();
+      if (timer) clearTimeout(timer);
+    },
+  });
+  // Validation errors must come back as plain HTTP errors before the stream starts.
+  if (route.name !== undefined) throw methodNotAllowed(store.gr, 'watch');
+  validateListOptions(params, true);
+  store.selection(params);
+  sink.start();
+  req.on('close', () => sink.end());
+  // Without timeoutSeconds upstream picks a random 30–60 minute lifetime so clients re-watch eventually.
+  const seconds = timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800);
+  timer = setTimeout(() => sink.end(), seconds * 1000);
+  timer.unref();
+  try {
+    handle = await store.watch(route.namespace, params, sink);
+    if (sink.closed) handle.stop();
+  } catch (err) {
+    if (err instanceof StatusError) sink.error(err.status);
+    else sink.end();
+  }
+}
+
+interface ScaleObject extends KObject {
+  spec?: { replicas?: number };
+}
+
+async function scale(store: GenericStore, route: ResourceRoute, query: Query, req: Request, res: Response): Promise<void> {
+  const name = route.name!;
+  const o = negotiate(req.get('accept'), { list: false });
+  const toScale = (obj: KObject): ScaleObject => {
+    const spec = (obj.spec ?? {}) as { replicas?: number; selector?: LabelSelectorSpec | Record<string, string> };
+    const status = (obj.status ?? {}) as { replicas?: number };
+    // ReplicationControllers carry a plain label map; apps workloads a LabelSelector.
+    const sel = spec.selector as LabelSelectorSpec | undefined;
+    const selector =
+      store.decl.group === ''
+        ? Object.entries((spec.selector ?? {}) as Record<string, string>)
+            .sort(([a], [b]) => (a < b ? -1 : 1))
+            .map(([k, v]) => `${k}=${v}`)
+            .join(',')
+        : sel && (sel.matchLabels || sel.matchExpressions)
+          ? formatLabelSelector(sel).replace(/^<none>$/, '')
+          : '';
+    return {
+      kind: 'Scale',
+      apiVersion: 'autoscaling/v1',
+      metadata: {
+        name: obj.metadata.name,
+        namespace: obj.metadata.namespace,
+        uid: obj.metadata.uid,
+        resourceVersion: obj.metadata.resourceVersion,
+        creationTimestamp: obj.metadata.creationTimestamp,
+      },
+      spec: { replicas: spec.replicas ?? 0 },
+      status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
+    };
+  };
+  const send = (obj: KObject) => sendBody(res, 200, toScale(obj), o);
+  switch (req.method) {
+    case 'GET':
+      send(await store.get(route.namespace, name));
+      return;
+    case 'PUT':
+    case 'PATCH': {
+      const write = writeOptions(query);
+      const mutate = req.method === 'PUT' ? null : patcher(req);
+      const body = req.method === 'PUT' ? (decodeBody(req) as ScaleObject) : null;
+      const updated = await store.patch(
+        route.namespace,
+        name,
+        (cur) => {
+          const current = toScale(cur);
+          const desired = (body ?? (mutate!(structuredClone(current)) as ScaleObject)) as ScaleObject;
+          const rv = desired.metadata?.resourceVersion;
+          if (rv && rv !== cur.metadata.resourceVersion) throw conflict(store.gr, name, OBJECT_MODIFIED);
+          const replicas = desired.spec?.replicas;
+          if (typeof replicas !== 'number' || replicas < 0 || !Number.isInteger(replicas)) {
+            throw new StatusError(
+              422,
+              'Invalid',
+              `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
+            );
+          }
+          cur.spec = { ...(cur.spec as object), replicas };
+          delete cur.metadata.resourceVersion;
+          return cur;
+        },
+        write,
+      );
+      send(updated);
+      return;
+    }
+    default:
+      throw methodNotAllowed(store.gr, req.method.toLowerCase());
+  }
+}
+
+async function bind(
+  ctx: ServerContext,
+  namespace: string | undefined,
+  podName: string | undefined,
+  binding: KObject,
+  query: Query,
+  res: Response,
+): Promise<void> {
+  const pods = ctx.registry.store('', 'pods');
+  const name = podName ?? binding.metadata?.name;
+  if (!name) throw badRequest('name is required for a binding');
+  const target = (binding as { target?: { kind?: string; name?: string } }).target;
+  if (!target?.name) {
+    throw new StatusError(422, 'Invalid', `Binding "${name}" is invalid: target.name: Required value`);
+  }
+  await pods.patch(
+    namespace,
+    name,
+    (pod) => {
+      const spec = (pod.spec ?? {}) as { nodeName?: string };
+      if (pod.metadata.deletionTimestamp) {
+        throw conflict(pods.gr, name, 'pod is being deleted, cannot be assigned to a host');
+      }
+      if (spec.nodeName) {
+        throw conflict(pods.gr, name, `pod ${name} is already assigned to node ${JSON.stringify(spec.nodeName)}`);
+      }
+      spec.nodeName = target.name;
+      pod.spec = spec;
+      const status = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string | null; lastProbeTime?: null }[] };
+      const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z') });
+      status.conditions = conds;
+      pod.status = status;
+      delete pod.metadata.resourceVersion;
+      return pod;
+    },
+    { ...writeOptions(query), subresource: 'binding' },
+  );
+  const s = successStatus();
+  s.code = 201;
+  res.status(201).type('application/json').send(JSON.stringify(s));
+}

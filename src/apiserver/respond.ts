@@ -1,0 +1,44 @@
+// Writing responses: objects and lists in the negotiated encoding, and every error as a Status.
+import type { Response } from 'express';
+import YAML from 'yaml';
+import { StatusError, internalError, type Status } from '../api/errors.ts';
+import type { KObject } from '../api/types.ts';
+import type { OutputKind } from './negotiate.ts';
+
+export function sendError(res: Response, err: unknown): void {
+  const se = err instanceof StatusError ? err : internalError(err);
+  if (!(err instanceof StatusError)) console.error('internal error:', err);
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  sendStatus(res, se.status);
+}
+
+export function sendStatus(res: Response, status: Status): void {
+  const code = status.code ?? 200;
+  if (status.details?.retryAfterSeconds && (code === 429 || code >= 500)) {
+    res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
+  }
+  res.status(code).type('application/json').send(JSON.stringify(status));
+}
+
+export function sendBody(res: Response, code: number, body: unknown, out: OutputKind): void {
+  if (out.type === 'yaml') {
+    res.status(code).type('application/yaml').send(YAML.stringify(body));
+    return;
+  }
+  res.status(code).type('application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
+}
+
+/** A list body; items carry no kind/apiVersion, as in upstream lists. */
+export function listJSON(kind: string, apiVersion: string, metadata: Record<string, unknown>, items: KObject[]): string {
+  const parts = new Array<string>(items.length);
+  for (let i = 0; i < items.length; i++) {
+    // A shallow copy with undefined TypeMeta: JSON.stringify leaves the keys out, nested ones stay.
+    parts[i] = JSON.stringify({ ...items[i], kind: undefined, apiVersion: undefined });
+  }
+  return `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(
+    metadata,
+  )},"items":[${parts.join(',')}]}`;
+}

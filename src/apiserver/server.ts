@@ -1,0 +1,170 @@
+// The HTTP face of Wheelhouse: express app, one request path from URL to registry and back.
+import express, { type Request, type Response } from 'express';
+import type { AddressInfo } from 'node:net';
+import http from 'node:http';
+import { StatusError, internalError, pathNotFound } from '../api/errors.ts';
+import { groupVersion } from '../api/types.ts';
+import { Registry, type RegistryOptions } from '../registry/registry.ts';
+import type { Storage } from '../storage/interface.ts';
+import { Discovery } from './discovery.ts';
+import { handleResource, type ServerContext } from './handlers.ts';
+import { negotiate } from './negotiate.ts';
+import { parseResourcePath } from './paths.ts';
+import { sendError } from './respond.ts';
+import { VERSION_INFO } from './version.ts';
+
+export interface ApiServerOptions extends RegistryOptions {
+  storage: Storage;
+  host?: string;
+  port?: number;
+  /** etcd compaction period; 0 disables (upstream default 5 minutes). */
+  compactionIntervalMs?: number;
+  /** Skip creating default namespaces and the kubernetes Service. */
+  skipBootstrap?: boolean;
+}
+
+export interface ApiServer {
+  url: string;
+  port: number;
+  host: string;
+  registry: Registry;
+  app: express.Express;
+  close(): Promise<void>;
+}
+
+export function createApp(registry: Registry, discovery: Discovery, storage: Storage): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  const ctx: ServerContext = { registry, discovery };
+  const rawBody = express.raw({ type: () => true, limit: '3mb' });
+
+  app.get(['/healthz', '/livez'], (_req, res) => {
+    res.type('text/plain').send('ok');
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await Promise.race([
+        storage.currentRevision(),
+        new Promise((_r, rej) => setTimeout(() => rej(new Error('etcd timeout')), 2000).unref()),
+      ]);
+      res.type('text/plain').send('ok');
+    } catch {
+      res.status(500).type('text/plain').send('[-]etcd failed: reason withheld\nreadyz check failed');
+    }
+  });
+  app.get('/version', (_req, res) => {
+    res.type('application/json').send(JSON.stringify(VERSION_INFO, null, 2));
+  });
+  app.get(['/api', '/apis'], (req, res) => {
+    try {
+      const legacy = req.path === '/api';
+      const out = negotiate(req.get('accept'), { list: false, allowDiscovery: true });
+      if (out.type === 'discovery') {
+        const doc = discovery.aggregatedDoc(out.version, legacy);
+        res.setHeader('Vary', 'Accept');
+        res.setHeader('ETag', doc.etag);
+        res.setHeader('Cache-Control', 'public');
+        if (req.get('if-none-match') === doc.etag) {
+          res.status(304).end();
+          return;
+        }
+        res
+          .status(200)
+          .type(`application/json;g=apidiscovery.k8s.io;v=${out.version};as=APIGroupDiscoveryList`)
+          .send(doc.body);
+        return;
+      }
+      const host = req.socket.localAddress && req.socket.localPort ? `${req.socket.localAddress}:${req.socket.localPort}` : '';
+      res.type('application/json').send(legacy ? discovery.apiVersionsBody(host) : discovery.apiGroupListBody);
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+
+  app.use(rawBody, async (req: Request, res: Response) => {
+    try {
+      const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
+      const segs = path.split('/').filter((s) => s.length > 0);
+      if (segs[0] === 'apis' && segs.length === 2) {
+        const body = discovery.group(segs[1]!);
+        if (!body || req.method !== 'GET') throw pathNotFound();
+        res.type('application/json').send(body);
+        return;
+      }
+      if ((segs[0] === 'api' && segs.length === 2) || (segs[0] === 'apis' && segs.length === 3)) {
+        const gv = segs[0] === 'api' ? segs[1]! : `${segs[1]}/${segs[2]}`;
+        const body = discovery.resourceList(gv);
+        if (!body || req.method !== 'GET') throw pathNotFound();
+        res.type('application/json').send(body);
+        return;
+      }
+      const route = parseResourcePath(segs, registry.decls);
+      if (!route) throw pathNotFound();
+      await handleResource(ctx, route, req, res);
+    } catch (err) {
+      sendError(res, err);
+    }
+  });
+  return app;
+}
+
+export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
+  const registry = new Registry(opts.storage, opts);
+  await registry.start();
+  const discovery = new Discovery(registry.decls);
+  const app = createApp(registry, discovery, opts.storage);
+  const host = opts.host ?? '127.0.0.1';
+  const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (!opts.skipBootstrap) await registry.bootstrap(host, port);
+
+  // Periodic compaction, as kube-apiserver does: compact to the revision seen one period earlier,
+  // so roughly one to two periods of history stay watchable.
+  let compactTimer: NodeJS.Timeout | undefined;
+  const period = opts.compactionIntervalMs ?? 5 * 60_000;
+  if (period > 0) {
+    let previous = 0;
+    compactTimer = setInterval(() => {
+      void (async () => {
+        try {
+          const current = await opts.storage.currentRevision();
+          if (previous > 0) await opts.storage.compact(previous);
+          previous = current;
+        } catch {
+          // etcd unavailable: try again next period.
+        }
+      })();
+    }, period);
+    compactTimer.unref();
+  }
+
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  return {
+    url,
+    port,
+    host,
+    registry,
+    app,
+    close: async () => {
+      if (compactTimer) clearInterval(compactTimer);
+      registry.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}
+
+export { groupVersion, StatusError, internalError };

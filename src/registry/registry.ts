@@ -1,0 +1,135 @@
+// One generic store per declared resource, wired to its strategy; plus the cluster's bootstrap objects.
+import { CATALOG } from '../api/catalog.ts';
+import { StatusError, notFound } from '../api/errors.ts';
+import type { KObject, ResourceDecl } from '../api/types.ts';
+import type { Storage } from '../storage/interface.ts';
+import { appsStrategies } from './apps/index.ts';
+import { batchStrategies } from './batch/index.ts';
+import { coordinationStrategies } from './coordination/index.ts';
+import { coreStrategies } from './core/index.ts';
+import { discoveryStrategies } from './discovery/index.ts';
+import { eventsStrategies } from './events/index.ts';
+import { GenericStore, type StoreDeps } from './store.ts';
+import type { Strategy } from './strategy.ts';
+import { allocateServiceAddresses } from './core/service-allocation.ts';
+
+const STRATEGIES: Record<string, Record<string, Strategy>> = {
+  '': coreStrategies,
+  apps: appsStrategies,
+  batch: batchStrategies,
+  'coordination.k8s.io': coordinationStrategies,
+  'discovery.k8s.io': discoveryStrategies,
+  'events.k8s.io': eventsStrategies,
+};
+
+/** Resources served without storage of their own (bindings write pods). */
+const VIRTUAL = new Set(['/bindings']);
+
+export interface RegistryOptions {
+  cacheCapacity?: number;
+  bookmarkIntervalMs?: number;
+}
+
+export class Registry {
+  readonly stores = new Map<string, GenericStore>();
+  readonly decls: readonly ResourceDecl[] = CATALOG;
+
+  constructor(
+    readonly storage: Storage,
+    opts: RegistryOptions = {},
+  ) {
+    const deps: StoreDeps = {
+      storage,
+      cacheCapacity: opts.cacheCapacity,
+      bookmarkIntervalMs: opts.bookmarkIntervalMs,
+      namespaceGate: (ns, gr) => this.checkNamespace(ns, gr),
+    };
+    for (const d of CATALOG) {
+      if (VIRTUAL.has(`${d.group}/${d.resource}`)) continue;
+      const strategy = STRATEGIES[d.group]?.[d.resource] ?? {};
+      this.stores.set(`${d.group}/${d.resource}`, new GenericStore(d, strategy, deps));
+    }
+    const services = this.store('', 'services');
+    services.beforeCreate.push((obj) => allocateServiceAddresses(obj, services));
+  }
+
+  store(group: string, resource: string): GenericStore {
+    const s = this.stores.get(`${group}/${resource}`);
+    if (!s) throw new Error(`no store for ${group}/${resource}`);
+    return s;
+  }
+
+  find(group: string, resource: string): GenericStore | undefined {
+    return this.stores.get(`${group}/${resource}`);
+  }
+
+  /** NamespaceLifecycle admission: no new content in missing or terminating namespaces. */
+  private async checkNamespace(ns: string, gr: { group: string; resource: string }): Promise<void> {
+    const namespaces = this.store('', 'namespaces');
+    let obj = await namespaces.cacher.get(namespaces.key(undefined, ns));
+    if (!obj) obj = (await namespaces.storage.get(namespaces.key(undefined, ns))) ?? undefined;
+    if (!obj) throw notFound({ group: '', resource: 'namespaces' }, ns);
+    const phase = (obj.status as { phase?: string } | undefined)?.phase;
+    if (obj.metadata.deletionTimestamp || phase === 'Terminating') {
+      const q = gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
+      throw new StatusError(
+        403,
+        'Forbidden',
+        `${q} is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        { ...(gr.group ? { group: gr.group } : {}), kind: gr.resource },
+      );
+    }
+  }
+
+  /** Start every watch cache; resolves when all hold a snapshot. */
+  async start(): Promise<void> {
+    await Promise.all([...this.stores.values()].map((s) => s.cacher.ready()));
+  }
+
+  /** The objects every cluster starts with, as upstream's bootstrap controllers create them. */
+  async bootstrap(apiserverHost: string, apiserverPort: number): Promise<void> {
+    const namespaces = this.store('', 'namespaces');
+    for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
+      await ignoreExists(() => namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    }
+    const svc: KObject = {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+      spec: {
+        type: 'ClusterIP',
+        clusterIP: '10.96.0.1',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: apiserverPort }],
+        sessionAffinity: 'None',
+      },
+    };
+    await ignoreExists(() => this.store('', 'services').create('default', svc));
+    const endpoints = this.store('', 'endpoints');
+    const ep: KObject = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip: apiserverHost }], ports: [{ name: 'https', port: apiserverPort, protocol: 'TCP' }] }],
+    };
+    const existing = await endpoints.storage.get(endpoints.key('default', 'kubernetes'));
+    if (!existing) await ignoreExists(() => endpoints.create('default', ep));
+    else if (JSON.stringify(existing.subsets) !== JSON.stringify(ep.subsets)) {
+      await endpoints.patch('default', 'kubernetes', (cur) => ({ ...cur, subsets: ep.subsets }));
+    }
+  }
+
+  close(): void {
+    for (const s of this.stores.values()) s.cacher.close();
+  }
+}
+
+async function ignoreExists(fn: () => Promise<unknown>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    if (err instanceof StatusError && err.code === 409) return;
+    throw err;
+  }
+}
+
+

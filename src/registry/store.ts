@@ -1,0 +1,698 @@
+// The generic store: create, get, update, patch, delete, deletecollection, list and watch for every
+// resource, the way k8s.io/apiserver's registry.Store does it. A resource differs only by its
+// declaration (src/api/catalog.ts) and its strategy.
+import { randomUUID } from 'node:crypto';
+import {
+  OBJECT_MODIFIED,
+  StatusError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  expired,
+  generateNameConflict,
+  internalError,
+  invalid,
+  notFound,
+  successStatus,
+  tooLargeResourceVersion,
+  type GroupResource,
+  type Status,
+} from '../api/errors.ts';
+import { fieldErrors, type FieldError } from '../api/field-errors.ts';
+import { groupVersion, qualifiedKind, type KObject, type ResourceDecl } from '../api/types.ts';
+import { parseFieldSelector, type FieldSelector } from '../selectors/fields.ts';
+import { parseLabelSelector, SelectorParseError, type LabelSelector } from '../selectors/labels.ts';
+import { Cacher, TooOldError, objectJSON, type WatchFilter } from '../storage/cacher/cacher.ts';
+import { decodeContinue, encodeContinue } from '../storage/continue.ts';
+import { StorageError, type Storage } from '../storage/interface.ts';
+import type { DeleteOptions, ListParams, WatchParams, WriteOptions } from './options.ts';
+import type { Strategy } from './strategy.ts';
+import { validateObjectMeta, validateObjectMetaUpdate } from './validation/objectmeta.ts';
+import type { WatchHandle, WatchSink } from './watch-sink.ts';
+
+export interface ListResponse {
+  items: KObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
+/** Admission-style namespace check (NamespaceLifecycle): the namespace must exist and not be terminating. */
+export type NamespaceGate = (namespace: string, gr: GroupResource) => Promise<void>;
+
+export interface StoreDeps {
+  storage: Storage;
+  namespaceGate?: NamespaceGate;
+  /** Cacher options (tests shrink the event window). */
+  cacheCapacity?: number;
+  bookmarkIntervalMs?: number;
+}
+
+const GENERATE_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const MAX_GENERATE_BASE = 58;
+
+export function nowRFC3339(ms = Date.now()): string {
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+function generateName(base: string): string {
+  let s = base.length > MAX_GENERATE_BASE ? base.slice(0, MAX_GENERATE_BASE) : base;
+  for (let i = 0; i < 5; i++) s += GENERATE_ALPHABET[Math.floor(Math.random() * GENERATE_ALPHABET.length)];
+  return s;
+}
+
+/** Everything outside metadata and status: what bumps metadata.generation. */
+function specPart(obj: KObject): string {
+  const { metadata: _m, status: _s, ...rest } = obj;
+  return JSON.stringify(rest);
+}
+
+function sameStored(a: KObject, b: KObject): boolean {
+  const ra = a.metadata.resourceVersion;
+  const rb = b.metadata.resourceVersion;
+  a.metadata.resourceVersion = undefined;
+  b.metadata.resourceVersion = undefined;
+  try {
+    return JSON.stringify(a) === JSON.stringify(b);
+  } finally {
+    a.metadata.resourceVersion = ra;
+    b.metadata.resourceVersion = rb;
+  }
+}
+
+export function parseRV(rv: string | undefined, what = 'resourceVersion'): number {
+  if (rv === undefined || rv === '') return 0;
+  if (!/^\d+$/.test(rv)) throw badRequest(`invalid ${what}: ${rv}`);
+  return Number(rv);
+}
+
+export interface Selection {
+  label: LabelSelector;
+  field: FieldSelector;
+}
+
+export class GenericStore {
+  readonly gr: GroupResource;
+  /** `/registry/pods/`: every key of this resource starts with it. */
+  readonly resourcePrefix: string;
+  readonly cacher: Cacher;
+  readonly hasStatus: boolean;
+  private readonly fieldGetters: Record<string, (obj: KObject) => string>;
+  /** Async steps before validation on create (allocators such as service cluster IPs). */
+  readonly beforeCreate: ((obj: KObject) => Promise<void>)[] = [];
+
+  constructor(
+    readonly decl: ResourceDecl,
+    readonly strategy: Strategy,
+    private readonly deps: StoreDeps,
+  ) {
+    this.gr = { group: decl.group, resource: decl.resource };
+    this.resourcePrefix = `${deps.storage.prefix}/${decl.etcdResource}/`;
+    this.hasStatus = decl.subresources.some((s) => s.name === 'status');
+    this.fieldGetters = {
+      'metadata.name': (o) => o.metadata.name ?? '',
+      ...(decl.namespaced ? { 'metadata.namespace': (o: KObject) => o.metadata.namespace ?? '' } : {}),
+      ...(strategy.fieldSelectors ?? {}),
+    };
+    const indexField = this.decl.group === '' && this.decl.resource === 'pods' ? 'spec.nodeName' : undefined;
+    this.cacher = new Cacher(deps.storage, this.resourcePrefix, {
+      capacity: deps.cacheCapacity,
+      bookmarkIntervalMs: deps.bookmarkIntervalMs,
+      index: indexField ? { field: indexField, get: this.fieldGetters[indexField]! } : undefined,
+    });
+  }
+
+  get storage(): Storage {
+    return this.deps.storage;
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    return this.decl.namespaced ? `${this.resourcePrefix}${namespace}/${name}` : `${this.resourcePrefix}${name}`;
+  }
+
+  private scopePrefix(namespace: string | undefined): string {
+    return this.decl.namespaced && namespace ? `${this.resourcePrefix}${namespace}/` : this.resourcePrefix;
+  }
+
+  // ---- selectors -------------------------------------------------------------------------------
+
+  selection(params: ListParams): Selection {
+    let label: LabelSelector;
+    let field: FieldSelector;
+    try {
+      label = parseLabelSelector(params.labelSelector ?? '');
+    } catch (err) {
+      if (err instanceof SelectorParseError) throw badRequest(err.message);
+      throw err;
+    }
+    try {
+      field = parseFieldSelector(params.fieldSelector ?? '');
+    } catch (err) {
+      if (err instanceof SelectorParseError) throw badRequest(err.message);
+      throw err;
+    }
+    for (const r of field.requirements) {
+      if (!(r.field in this.fieldGetters)) {
+        throw badRequest(
+          `Unable to find ${JSON.stringify(this.gvrString())} that match label selector ${JSON.stringify(
+            params.labelSelector ?? '',
+          )}, field selector ${JSON.stringify(params.fieldSelector ?? '')}: field label not supported: ${r.field}`,
+        );
+      }
+    }
+    return { label, field };
+  }
+
+  private gvrString(): string {
+    return `${this.decl.group}/${this.decl.version}, Resource=${this.decl.resource}`;
+  }
+
+  matcher(sel: Selection): (obj: KObject) => boolean {
+    const { label, field } = sel;
+    const getters = this.fieldGetters;
+    const labelAll = label.empty();
+    const fieldAll = field.empty();
+    if (labelAll && fieldAll) return () => true;
+    return (obj) =>
+      (labelAll || label.matches(obj.metadata.labels)) &&
+      (fieldAll || field.matches((f) => (getters[f] ? getters[f]!(obj) : undefined)));
+  }
+
+  private watchFilter(namespace: string | undefined, sel: Selection): WatchFilter {
+    const idx = this.cacher.index;
+    return {
+      keyPrefix: this.decl.namespaced && namespace ? this.scopePrefix(namespace) : undefined,
+      indexValue: idx ? sel.field.exactValue(idx.field) : undefined,
+      matches: this.matcher(sel),
+    };
+  }
+
+  // ---- reads -----------------------------------------------------------------------------------
+
+  async get(namespace: string | undefined, name: string, resourceVersion?: string): Promise<KObject> {
+    const key = this.key(namespace, name);
+    let obj: KObject | null | undefined;
+    if (resourceVersion === '0') {
+      obj = await this.cacher.get(key);
+    } else {
+      const want = parseRV(resourceVersion);
+      if (want > 0) await this.ensureNotTooLarge(want);
+      obj = await this.read(key);
+    }
+    if (!obj) throw notFound(this.gr, name);
+    return obj;
+  }
+
+  private async read(key: string): Promise<KObject | null> {
+    try {
+      return await this.storage.get(key);
+    } catch (err) {
+      throw this.storageError(err, '');
+    }
+  }
+
+  private async ensureNotTooLarge(rv: number): Promise<void> {
+    if (rv <= this.cacher.revision) return;
+    const current = await this.storage.currentRevision();
+    if (rv > current) throw tooLargeResourceVersion(rv, current);
+  }
+
+  async list(namespace: string | undefined, params: ListParams): Promise<ListResponse> {
+    validateListOptions(params, false);
+    const sel = this.selection(params);
+    const match = this.matcher(sel);
+    const rv = params.resourceVersion;
+    const exact = params.resourceVersionMatch === 'Exact';
+    if (rv === '0' && !params.continue) {
+      // Any version will do: serve from the watch cache (limit is ignored, as upstream's cacher does).
+      const res = await this.cacher.list(this.watchFilter(namespace, sel));
+      return { items: res.items, resourceVersion: String(res.revision) };
+    }
+    const limit = params.limit && params.limit > 0 ? params.limit : 0;
+    let startKey: string | undefined;
+    let revision = 0;
+    if (params.continue) {
+      if (rv !== undefined && rv !== '' && rv !== '0') {
+        throw badRequest('specifying resource version is not allowed when using continue');
+      }
+      const c = decodeContinue(params.continue, this.resourcePrefix);
+      startKey = c.startKey;
+      revision = c.revision > 0 ? c.revision : 0;
+      if (!startKey.startsWith(this.scopePrefix(namespace))) throw badRequest('continue key is not valid: key is not valid');
+    } else if (rv !== undefined && rv !== '') {
+      const want = parseRV(rv);
+      if (exact) revision = want;
+      else await this.ensureNotTooLarge(want);
+      if (exact && want > 0) await this.ensureNotTooLarge(want);
+    }
+    const filtered = !sel.label.empty() || !sel.field.empty();
+    let res;
+    try {
+      res = await this.storage.list(this.scopePrefix(namespace), {
+        limit,
+        startKey,
+        revision,
+        filter: filtered ? match : undefined,
+      });
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'Compacted') {
+        if (params.continue) throw continueExpired(params.continue, this.resourcePrefix, startKey!);
+        throw expired('The resourceVersion for the provided list is too old.');
+      }
+      throw this.storageError(err, '');
+    }
+    const out: ListResponse = { items: res.items, resourceVersion: String(res.revision) };
+    if (res.nextKey) {
+      out.continue = encodeContinue(res.nextKey, this.resourcePrefix, res.revision);
+      if (res.remaining !== undefined && !filtered) out.remainingItemCount = res.remaining;
+    }
+    return out;
+  }
+
+  // ---- watch -----------------------------------------------------------------------------------
+
+  async watch(namespace: string | undefined, params: WatchParams, sink: WatchSink): Promise<WatchHandle> {
+    validateListOptions(params, true);
+    const sel = this.selection(params);
+    const filter = this.watchFilter(namespace, sel);
+    const rv = params.resourceVersion ?? '';
+    const initialEvents = params.sendInitialEvents ?? (rv === '' || rv === '0');
+    let from: number;
+    let initial: KObject[] = [];
+    await this.cacher.ready();
+    if (rv === '' && initialEvents) {
+      // Consistent initial state: a fresh read from etcd, then the cache's events after it.
+      const listed = await this.storage.list(this.scopePrefix(namespace), { filter: filter.matches }).catch((err) => {
+        throw this.storageError(err, '');
+      });
+      initial = listed.items;
+      from = listed.revision;
+    } else if (initialEvents) {
+      const snap = await this.cacher.list(filter);
+      const want = parseRV(rv);
+      if (want > snap.revision) {
+        await this.cacher.waitFor(want, 3000);
+        return this.watch(namespace, { ...params, resourceVersion: '0' }, sink);
+      }
+      initial = snap.items;
+      from = snap.revision;
+    } else {
+      // No initial events: "" and "0" mean "from now", N means "changes after N".
+      from = rv === '' || rv === '0' ? this.cacher.revision : parseRV(rv);
+    }
+    for (const obj of initial) {
+      if (!sink.event('ADDED', obj)) return { stop: () => undefined };
+    }
+    if (params.sendInitialEvents) sink.bookmark(String(from), true);
+    try {
+      const w = await this.cacher.watch(from, filter, {
+        event: (type, obj, ev, transformed) => sink.event(type, obj, transformed ? undefined : objectJSON(ev)),
+        bookmark: (rev) => {
+          if (params.allowWatchBookmarks) sink.bookmark(String(rev), false);
+        },
+        terminate: () => sink.end(),
+      });
+      return { stop: () => w.stop() };
+    } catch (err) {
+      if (err instanceof TooOldError) {
+        sink.error(new StatusError(410, 'Expired', err.message).status);
+        return { stop: () => undefined };
+      }
+      throw err;
+    }
+  }
+
+  // ---- writes ----------------------------------------------------------------------------------
+
+  private checkKind(obj: KObject): void {
+    const gv = groupVersion(this.decl);
+    if (obj.kind !== undefined && obj.kind !== '' && obj.kind !== this.decl.kind) {
+      throw badRequest(`the kind of the object (${obj.kind}) does not match the kind of the resource (${this.decl.kind})`);
+    }
+    if (obj.apiVersion !== undefined && obj.apiVersion !== '' && obj.apiVersion !== gv) {
+      throw badRequest(`the API version in the data (${obj.apiVersion}) does not match the expected API version (${gv})`);
+    }
+    obj.kind = this.decl.kind;
+    obj.apiVersion = gv;
+  }
+
+  private checkNamespace(obj: KObject, namespace: string | undefined): void {
+    if (!this.decl.namespaced) {
+      delete obj.metadata.namespace;
+      return;
+    }
+    const ns = obj.metadata.namespace;
+    if (ns === undefined || ns === '') obj.metadata.namespace = namespace;
+    else if (ns !== namespace) {
+      throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+    }
+  }
+
+  private validateCreate(obj: KObject): void {
+    const errs: FieldError[] = [
+      ...validateObjectMeta(obj, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain'),
+      ...(this.strategy.validate?.(obj) ?? []),
+    ];
+    if (errs.length) throw invalid(qualifiedKind(this.decl), obj.metadata.name ?? '', errs);
+  }
+
+  async create(namespace: string | undefined, input: unknown, opts: WriteOptions = {}): Promise<KObject> {
+    const obj = asObject(input);
+    this.checkKind(obj);
+    this.checkNamespace(obj, namespace);
+    const meta = obj.metadata;
+    if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowRFC3339();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    delete meta.selfLink;
+    if (this.strategy.tracksGeneration) meta.generation = 1;
+    else delete meta.generation;
+    if (this.hasStatus && this.decl.kind !== 'Node') obj.status = {};
+    this.strategy.prepareForCreate?.(obj);
+    for (const step of this.beforeCreate) await step(obj);
+    this.validateCreate(obj);
+    if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr);
+    if (opts.dryRun) return obj;
+    try {
+      return await this.storage.create(this.key(meta.namespace, meta.name!), obj);
+    } catch (err) {
+      if (err instanceof StorageError && err.code === 'KeyExists') {
+        if (meta.generateName && input && !(input as KObject).metadata?.name) {
+          throw generateNameConflict(this.gr, meta.name!, 1);
+        }
+        throw alreadyExists(this.gr, meta.name!);
+      }
+      throw this.storageError(err, meta.name!);
+    }
+  }
+
+  /**
+   * PUT: replace the object (or, with subresource "status", only its status). `input` must carry
+   * the resourceVersion it was based on; an empty one means an unconditional update.
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    input: unknown,
+    opts: WriteOptions & { subresource?: string } = {},
+  ): Promise<KObject> {
+    const obj = asObject(input);
+    this.checkKind(obj);
+    this.checkNamespace(obj, namespace);
+    if (obj.metadata.name !== undefined && obj.metadata.name !== name) {
+      throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+    }
+    obj.metadata.name = name;
+    const wantRV = parseRV(obj.metadata.resourceVersion);
+    return this.guaranteedUpdate(namespace, name, wantRV, opts, () => structuredClone(obj));
+  }
+
+  /** PATCH and every read-modify-write: `mutate` turns the current object into the desired one; retried on conflicts. */
+  async patch(
+    namespace: string | undefined,
+    name: string,
+    mutate: (current: KObject) => KObject,
+    opts: WriteOptions & { subresource?: string } = {},
+  ): Promise<KObject> {
+    return this.guaranteedUpdate(namespace, name, 0, opts, (cur) => {
+      const next = mutate(structuredClone(cur));
+      this.checkKind(next);
+      if (next.metadata.name !== undefined && next.metadata.name !== name) {
+        throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${name})`);
+      }
+      next.metadata.name = name;
+      this.checkNamespace(next, namespace);
+      // A patch may pin a resourceVersion; it must match what it was applied to.
+      const pinned = next.metadata.resourceVersion;
+      if (pinned && pinned !== cur.metadata.resourceVersion) throw conflict(this.gr, name, OBJECT_MODIFIED);
+      next.metadata.resourceVersion = cur.metadata.resourceVersion;
+      return next;
+    });
+  }
+
+  private async guaranteedUpdate(
+    namespace: string | undefined,
+    name: string,
+    wantRV: number,
+    opts: WriteOptions & { subresource?: string },
+    desired: (current: KObject) => KObject,
+  ): Promise<KObject> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.read(key);
+      if (!current) throw notFound(this.gr, name);
+      const curRV = Number(current.metadata.resourceVersion);
+      if (wantRV > 0 && wantRV !== curRV) throw conflict(this.gr, name, OBJECT_MODIFIED);
+      const next = this.prepareUpdate(desired(current), current, opts.subresource);
+      if (sameStored(next, current)) return current;
+      if (opts.dryRun) return next;
+      const finalizersDone =
+        next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0;
+      try {
+        if (finalizersDone) return await this.storage.delete(key, curRV);
+        return await this.storage.update(key, next, curRV);
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'Conflict') {
+          if (wantRV > 0) throw conflict(this.gr, name, OBJECT_MODIFIED);
+          if (attempt < 20) continue;
+        }
+        if (err instanceof StorageError && err.code === 'KeyNotFound') throw notFound(this.gr, name);
+        throw this.storageError(err, name);
+      }
+    }
+  }
+
+  private prepareUpdate(next: KObject, old: KObject, subresource: string | undefined): KObject {
+    const nm = next.metadata;
+    const om = old.metadata;
+    if (!nm.uid) nm.uid = om.uid;
+    nm.creationTimestamp = om.creationTimestamp;
+    if (om.deletionTimestamp) nm.deletionTimestamp = om.deletionTimestamp;
+    else delete nm.deletionTimestamp;
+    if (om.deletionGracePeriodSeconds !== undefined) nm.deletionGracePeriodSeconds = om.deletionGracePeriodSeconds;
+    else delete nm.deletionGracePeriodSeconds;
+    if (nm.generateName === undefined && om.generateName !== undefined) nm.generateName = om.generateName;
+    delete nm.selfLink;
+    nm.resourceVersion = om.resourceVersion;
+    if (subresource === 'status') {
+      // Status writes change status only; everything else stays as stored.
+      const merged: KObject = { ...structuredClone(old), status: next.status };
+      merged.metadata = nm;
+      nm.generation = om.generation;
+      if (om.generation === undefined) delete nm.generation;
+      nm.labels = om.labels;
+      nm.finalizers = om.finalizers;
+      nm.ownerReferences = om.ownerReferences;
+      if (nm.labels === undefined) delete nm.labels;
+      if (nm.finalizers === undefined) delete nm.finalizers;
+      if (nm.ownerReferences === undefined) delete nm.ownerReferences;
+      next = merged;
+    } else if (subresource === 'binding' || subresource === 'finalize') {
+      // Internal writers (pod binding, namespace finalize) set exactly what they mean to.
+      if (om.generation !== undefined) nm.generation = om.generation;
+    } else {
+      if (this.hasStatus) {
+        if (old.status === undefined) delete next.status;
+        else next.status = structuredClone(old.status);
+      }
+      this.strategy.prepareForUpdate?.(next, old);
+      if (this.strategy.tracksGeneration) {
+        const gen = om.generation ?? 1;
+        nm.generation = specPart(next) === specPart(old) ? gen : gen + 1;
+      } else if (om.generation !== undefined) nm.generation = om.generation;
+      else delete nm.generation;
+    }
+    const errs: FieldError[] = [
+      ...validateObjectMetaUpdate(next, old),
+      ...validateObjectMeta(next, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain'),
+      ...(subresource ? [] : (this.strategy.validate?.(next) ?? [])),
+      ...(subresource ? [] : (this.strategy.validateUpdate?.(next, old) ?? [])),
+    ];
+    if (errs.length) throw invalid(qualifiedKind(this.decl), nm.name ?? '', errs);
+    return next;
+  }
+
+  async delete(
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions = {},
+  ): Promise<{ object?: KObject; status?: Status; removed: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.read(key);
+      if (!current) throw notFound(this.gr, name);
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== current.metadata.uid) {
+        throw conflict(this.gr, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.metadata.uid}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+        throw conflict(
+          this.gr,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.metadata.resourceVersion}`,
+        );
+      }
+      const curRV = Number(current.metadata.resourceVersion);
+      const next = structuredClone(current);
+      const meta = next.metadata;
+      let pending = false;
+
+      // Graceful deletion (pods): mark now, the node agent removes it after the grace period.
+      const grace = this.strategy.gracePeriod?.(current, options.gracePeriodSeconds) ?? 0;
+      if (grace > 0) {
+        const already = meta.deletionGracePeriodSeconds;
+        if (already === undefined || grace < already) {
+          meta.deletionTimestamp = nowRFC3339(Date.now() + grace * 1000);
+          meta.deletionGracePeriodSeconds = grace;
+          if (meta.generation !== undefined) meta.generation += 1;
+        }
+        pending = true;
+      }
+
+      // Propagation policies become finalizers that the garbage collector honours.
+      const policy = options.propagationPolicy ?? (options.orphanDependents ? 'Orphan' : undefined);
+      const finalizers = new Set(meta.finalizers ?? []);
+      if (!meta.deletionTimestamp || pending) {
+        if (policy === 'Foreground') {
+          finalizers.add('foregroundDeletion');
+          finalizers.delete('orphan');
+        } else if (policy === 'Orphan') {
+          finalizers.add('orphan');
+          finalizers.delete('foregroundDeletion');
+        }
+      }
+      if (finalizers.size > 0) {
+        meta.finalizers = [...finalizers];
+        if (!meta.deletionTimestamp) {
+          meta.deletionTimestamp = nowRFC3339();
+          meta.deletionGracePeriodSeconds = 0;
+          if (meta.generation !== undefined && grace === 0) meta.generation += 1;
+        }
+        pending = true;
+      }
+
+      if (pending) {
+        if (sameStored(next, current) || options.dryRun) return { object: options.dryRun ? next : current, removed: false };
+        try {
+          const obj = await this.storage.update(key, next, curRV);
+          return { object: obj, removed: false };
+        } catch (err) {
+          if (err instanceof StorageError && (err.code === 'Conflict' || err.code === 'KeyNotFound') && attempt < 20) continue;
+          throw this.storageError(err, name);
+        }
+      }
+
+      if (options.dryRun) return { object: current, removed: true, status: this.deletedStatus(current) };
+      try {
+        const obj = await this.storage.delete(key, curRV);
+        return { object: obj, removed: true, status: this.deletedStatus(obj) };
+      } catch (err) {
+        if (err instanceof StorageError && err.code === 'KeyNotFound') throw notFound(this.gr, name);
+        if (err instanceof StorageError && err.code === 'Conflict' && attempt < 20) continue;
+        throw this.storageError(err, name);
+      }
+    }
+  }
+
+  private deletedStatus(obj: KObject): Status {
+    return successStatus({
+      name: obj.metadata.name,
+      ...(this.decl.group ? { group: this.decl.group } : {}),
+      kind: this.decl.resource,
+      uid: obj.metadata.uid,
+    });
+  }
+
+  async deleteCollection(namespace: string | undefined, params: ListParams, options: DeleteOptions): Promise<KObject[]> {
+    const listed = await this.list(namespace, { ...params, limit: undefined, continue: undefined });
+    const out: KObject[] = [];
+    for (const item of listed.items) {
+      try {
+        const res = await this.delete(item.metadata.namespace, item.metadata.name!, options);
+        if (res.object) out.push(res.object);
+      } catch (err) {
+        if (err instanceof StatusError && err.code === 404) continue;
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  private storageError(err: unknown, name: string): StatusError {
+    if (err instanceof StatusError) return err;
+    if (err instanceof StorageError) {
+      switch (err.code) {
+        case 'KeyNotFound':
+          return notFound(this.gr, name);
+        case 'KeyExists':
+          return alreadyExists(this.gr, name);
+        case 'Conflict':
+          return conflict(this.gr, name, OBJECT_MODIFIED);
+        case 'Compacted':
+          return expired('The resourceVersion for the provided list is too old.');
+        default:
+          return internalError(err);
+      }
+    }
+    return internalError(err);
+  }
+}
+
+function asObject(input: unknown): KObject {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    throw badRequest('the body of the request is not a valid object');
+  }
+  const obj = input as KObject;
+  if (!obj.metadata || typeof obj.metadata !== 'object') obj.metadata = {};
+  return obj;
+}
+
+function continueExpired(token: string, resourcePrefix: string, startKey: string): StatusError {
+  const next = encodeContinue(startKey, resourcePrefix, -1);
+  const err = expired(
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+  );
+  void token;
+  err.status.metadata.continue = next;
+  return err;
+}
+
+/** ListOptions validation (apimachinery internalversion/validation), 422 on ListOptions.meta.k8s.io. */
+export function validateListOptions(p: WatchParams, watch: boolean): void {
+  const errs: FieldError[] = [];
+  const rvm = p.resourceVersionMatch;
+  if (rvm !== undefined && rvm !== '') {
+    if (watch) {
+      if (!p.sendInitialEvents) {
+        errs.push(
+          fieldErrors.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided'),
+        );
+      } else if (rvm !== 'NotOlderThan') {
+        errs.push(fieldErrors.notSupported('resourceVersionMatch', rvm, ['NotOlderThan']));
+      }
+    } else if (!p.resourceVersion) {
+      errs.push(fieldErrors.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden unless resourceVersion is provided'));
+    } else if (p.continue) {
+      errs.push(fieldErrors.forbidden('resourceVersionMatch', 'resourceVersionMatch is forbidden when continue is provided'));
+    } else if (rvm === 'Exact' && p.resourceVersion === '0') {
+      errs.push(fieldErrors.forbidden('resourceVersionMatch', 'resourceVersionMatch "exact" is forbidden for resourceVersion "0"'));
+    } else if (rvm !== 'Exact' && rvm !== 'NotOlderThan') {
+      errs.push(fieldErrors.notSupported('resourceVersionMatch', rvm, ['Exact', 'NotOlderThan', '']));
+    }
+  }
+  if (p.sendInitialEvents !== undefined) {
+    if (!watch) errs.push(fieldErrors.forbidden('sendInitialEvents', 'sendInitialEvents is forbidden for list'));
+    else {
+      if (rvm !== 'NotOlderThan') {
+        errs.push(fieldErrors.forbidden('resourceVersionMatch', 'sendInitialEvents requires setting resourceVersionMatch to NotOlderThan'));
+      }
+      if (p.sendInitialEvents && !p.allowWatchBookmarks) {
+        errs.push(fieldErrors.forbidden('allowWatchBookmarks', 'sendInitialEvents requires setting allowWatchBookmarks to true'));
+      }
+    }
+  }
+  if (errs.length) throw invalid('ListOptions.meta.k8s.io', '', errs);
+}

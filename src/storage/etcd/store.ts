@@ -1,0 +1,287 @@
+// Storage on etcd through the etcd3 client. resourceVersion is the key's mod_revision, updates are
+// compare-and-swap transactions on it, and lists read bounded pages at one snapshot revision.
+import { Etcd3, type IOptions } from 'etcd3';
+import type { KObject } from '../../api/types.ts';
+import {
+  StorageError,
+  type ListOptions,
+  type ListResult,
+  type Storage,
+  type StorageEvent,
+  type StorageWatch,
+  type WatchHandlers,
+} from '../interface.ts';
+
+/** Bounded page size for reads from etcd; keeps each gRPC message well under its size cap. */
+const ETCD_PAGE = 500;
+
+interface RawKV {
+  key: Buffer;
+  value: Buffer;
+  mod_revision: string;
+  create_revision: string;
+}
+
+export function decode(kv: { value: Buffer }, revision: number | string): KObject {
+  const obj = JSON.parse(kv.value.toString('utf8')) as KObject;
+  obj.metadata.resourceVersion = String(revision);
+  return obj;
+}
+
+export function encode(obj: KObject): Buffer {
+  // Upstream never stores resourceVersion: it is the key's revision, known only after the write.
+  const rv = obj.metadata.resourceVersion;
+  delete obj.metadata.resourceVersion;
+  try {
+    return Buffer.from(JSON.stringify(obj), 'utf8');
+  } finally {
+    if (rv !== undefined) obj.metadata.resourceVersion = rv;
+  }
+}
+
+/** The smallest key greater than every key with this prefix. */
+export function prefixEnd(prefix: string): Buffer {
+  const b = Buffer.from(prefix, 'utf8');
+  for (let i = b.length - 1; i >= 0; i--) {
+    if (b[i]! < 0xff) {
+      const end = Buffer.from(b.subarray(0, i + 1));
+      end[i]! += 1;
+      return end;
+    }
+  }
+  return Buffer.from([0]);
+}
+
+function isCompacted(err: unknown): boolean {
+  const m = err instanceof Error ? err.message : String(err);
+  return m.includes('compacted');
+}
+
+function unreachable(key: string, err: unknown): StorageError {
+  const m = err instanceof Error ? err.message : String(err);
+  return new StorageError('Unreachable', key, m);
+}
+
+export class EtcdStorage implements Storage {
+  readonly client: Etcd3;
+  /** Highest revision seen in any etcd response header; a cheap lower bound of the current revision. */
+  latestRevision = 0;
+
+  constructor(
+    endpoints: string[],
+    readonly prefix = '/registry',
+    options: Partial<IOptions> = {},
+  ) {
+    this.client = new Etcd3({
+      hosts: endpoints,
+      // Without a dial timeout a dead etcd would hang requests forever.
+      dialTimeout: 5000,
+      ...options,
+    });
+  }
+
+  private seen(rev: string | number): number {
+    const r = Number(rev);
+    if (r > this.latestRevision) this.latestRevision = r;
+    return r;
+  }
+
+  async get(key: string): Promise<KObject | null> {
+    let res;
+    try {
+      res = await this.client.kv.range({ key: Buffer.from(key) });
+    } catch (err) {
+      throw unreachable(key, err);
+    }
+    this.seen(res.header.revision);
+    const kv = res.kvs[0] as RawKV | undefined;
+    return kv ? decode(kv, kv.mod_revision) : null;
+  }
+
+  async count(prefix: string): Promise<number> {
+    const res = await this.client.kv.range({ key: Buffer.from(prefix), range_end: prefixEnd(prefix), count_only: true });
+    this.seen(res.header.revision);
+    return Number(res.count);
+  }
+
+  async list(prefix: string, opts: ListOptions): Promise<ListResult> {
+    const limit = opts.limit ?? 0;
+    const end = prefixEnd(prefix);
+    let start = Buffer.from(opts.startKey ?? prefix);
+    let revision = opts.revision ?? 0;
+    const items: KObject[] = [];
+    let remaining: number | undefined;
+    for (;;) {
+      const want = limit > 0 ? Math.min(ETCD_PAGE, Math.max(limit - items.length, opts.filter ? ETCD_PAGE : 0)) : ETCD_PAGE;
+      let res;
+      try {
+        res = await this.client.kv.range({ key: start, range_end: end, limit: want, revision: revision || undefined });
+      } catch (err) {
+        if (isCompacted(err)) throw new StorageError('Compacted', prefix, 'required revision has been compacted');
+        throw unreachable(prefix, err);
+      }
+      if (!revision) revision = this.seen(res.header.revision);
+      const kvs = res.kvs as unknown as RawKV[];
+      for (let i = 0; i < kvs.length; i++) {
+        const kv = kvs[i]!;
+        const obj = decode(kv, kv.mod_revision);
+        if (opts.filter && !opts.filter(obj)) continue;
+        items.push(obj);
+        if (limit > 0 && items.length === limit) {
+          const last = i === kvs.length - 1;
+          const moreAfter = !last || res.more;
+          if (!moreAfter) return { items, revision };
+          const nextKey = Buffer.concat([kv.key, Buffer.from([0])]).toString('utf8');
+          if (!opts.filter) remaining = Number(res.count) - (i + 1);
+          return { items, revision, nextKey, remaining };
+        }
+      }
+      if (!res.more || kvs.length === 0) return { items, revision };
+      start = Buffer.concat([kvs[kvs.length - 1]!.key, Buffer.from([0])]);
+    }
+  }
+
+  async create(key: string, obj: KObject): Promise<KObject> {
+    const k = Buffer.from(key);
+    let res;
+    try {
+      res = await this.client.kv.txn({
+        compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
+        success: [{ request_put: { key: k, value: encode(obj) } }],
+        failure: [],
+      });
+    } catch (err) {
+      throw unreachable(key, err);
+    }
+    const rev = this.seen(res.header.revision);
+    if (!res.succeeded) throw new StorageError('KeyExists', key, `key exists: ${key}`);
+    obj.metadata.resourceVersion = String(rev);
+    return obj;
+  }
+
+  async update(key: string, obj: KObject, expectedRevision: number): Promise<KObject> {
+    const k = Buffer.from(key);
+    let res;
+    try {
+      res = await this.client.kv.txn({
+        compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
+        success: [{ request_put: { key: k, value: encode(obj) } }],
+        failure: [{ request_range: { key: k } }],
+      });
+    } catch (err) {
+      throw unreachable(key, err);
+    }
+    const rev = this.seen(res.header.revision);
+    if (!res.succeeded) {
+      const kvs = res.responses[0]?.response_range?.kvs ?? [];
+      if (kvs.length === 0) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
+      throw new StorageError('Conflict', key, `revision mismatch on ${key}`);
+    }
+    obj.metadata.resourceVersion = String(rev);
+    return obj;
+  }
+
+  async delete(key: string, expectedRevision?: number): Promise<KObject> {
+    const k = Buffer.from(key);
+    for (;;) {
+      let expected = expectedRevision;
+      let current: KObject | null = null;
+      if (expected === undefined) {
+        // Read first so the deleted object can be returned; CAS on what was read.
+        const got = await this.client.kv.range({ key: k });
+        const kv = got.kvs[0] as RawKV | undefined;
+        if (!kv) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
+        current = decode(kv, kv.mod_revision);
+        expected = Number(kv.mod_revision);
+      }
+      let res;
+      try {
+        res = await this.client.kv.txn({
+          compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expected }],
+          success: [{ request_delete_range: { key: k, prev_kv: true } }],
+          failure: [{ request_range: { key: k } }],
+        });
+      } catch (err) {
+        throw unreachable(key, err);
+      }
+      const rev = this.seen(res.header.revision);
+      if (res.succeeded) {
+        const prev = res.responses[0]?.response_delete_range?.prev_kvs?.[0] as RawKV | undefined;
+        const obj = prev ? decode(prev, rev) : current!;
+        obj.metadata.resourceVersion = String(rev);
+        return obj;
+      }
+      const kvs = res.responses[0]?.response_range?.kvs ?? [];
+      if (kvs.length === 0) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
+      if (expectedRevision !== undefined) throw new StorageError('Conflict', key, `revision mismatch on ${key}`);
+      // Unconditional delete raced with a write: retry against the new state.
+    }
+  }
+
+  async watch(prefix: string, fromRevision: number, handlers: WatchHandlers): Promise<StorageWatch> {
+    const watcher = await this.client
+      .watch()
+      .prefix(prefix)
+      .startRevision(String(fromRevision))
+      .withPreviousKV()
+      .create();
+    let closed = false;
+    watcher.on('data', (res) => {
+      const headerRev = this.seen(res.header.revision);
+      if (!res.events || res.events.length === 0) {
+        handlers.onProgress?.(headerRev);
+        return;
+      }
+      const out: StorageEvent[] = [];
+      for (const ev of res.events) {
+        const kv = ev.kv as unknown as RawKV;
+        const prevKv = ev.prev_kv as unknown as RawKV | undefined;
+        const rev = Number(kv.mod_revision);
+        const key = kv.key.toString('utf8');
+        if (ev.type === 'Delete') {
+          if (!prevKv) continue; // nothing to report without the last state
+          out.push({ type: 'DELETED', key, obj: decode(prevKv, rev), prev: decode(prevKv, prevKv.mod_revision), revision: rev });
+        } else {
+          const created = kv.create_revision === kv.mod_revision;
+          out.push({
+            type: created ? 'ADDED' : 'MODIFIED',
+            key,
+            obj: decode(kv, rev),
+            prev: prevKv ? decode(prevKv, prevKv.mod_revision) : undefined,
+            revision: rev,
+          });
+        }
+      }
+      if (out.length) handlers.onEvents(out, out[out.length - 1]!.revision);
+    });
+    watcher.on('error', (err: Error) => {
+      if (closed) return;
+      if (isCompacted(err)) handlers.onError(new StorageError('Compacted', prefix, err.message));
+      else handlers.onError(err);
+    });
+    return {
+      close: () => {
+        closed = true;
+        void watcher.cancel().catch(() => undefined);
+      },
+    };
+  }
+
+  async currentRevision(): Promise<number> {
+    const res = await this.client.kv.range({ key: Buffer.from(this.prefix), count_only: true });
+    return this.seen(res.header.revision);
+  }
+
+  async compact(revision: number): Promise<void> {
+    try {
+      await this.client.kv.compact({ revision, physical: false });
+    } catch (err) {
+      // A revision already compacted (another apiserver, or a restart) is not an error for us.
+      if (!isCompacted(err)) throw err;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client.close();
+  }
+}
