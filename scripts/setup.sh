@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what Wheelhouse needs on a fresh Debian machine: etcd (Debian package etcd-server) and npm dependencies.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if ! command -v etcd >/dev/null 2>&1; then
+  echo "installing etcd-server (Debian package)..." >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server >/dev/null
+  # The package enables a system etcd service; Wheelhouse runs its own, so keep the system one off.
+  ($SUDO systemctl disable --now etcd >/dev/null 2>&1 || true)
+fi
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "installing npm dependencies..." >&2
+  npm ci --no-audit --no-fund --loglevel=error
+fi

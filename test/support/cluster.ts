@@ -1,0 +1,29 @@
+// A real etcd and a real API server for a test file; nothing is mocked.
+import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/apiserver/server.ts';
+import { startTestEtcd, type TestEtcd } from './etcd.ts';
+import { EtcdStorage } from '../../src/storage/etcd/store.ts';
+
+export interface TestCluster {
+  etcd: TestEtcd;
+  storage: EtcdStorage;
+  server: ApiServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+export async function startTestCluster(opts: Partial<ApiServerOptions> = {}): Promise<TestCluster> {
+  const etcd = await startTestEtcd();
+  const storage = new EtcdStorage(etcd.etcd.endpoints, '/registry');
+  const server = await startApiServer({ storage, compactionIntervalMs: 0, ...opts });
+  return {
+    etcd,
+    storage,
+    server,
+    url: server.url,
+    stop: async () => {
+      await server.close();
+      await storage.close();
+      await etcd.stop();
+    },
+  };
+}
