@@ -12,7 +12,7 @@ import { validateListOptions, type GenericStore } from '../registry/store.ts';
 import type { Discovery } from './discovery.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
 import type { ResourceRoute } from './paths.ts';
-import { listJSON, sendBody, sendStatus } from './respond.ts';
+import { listJSON, reply, sendBody, sendStatus } from './respond.ts';
 import { partialObjectMetadata, toTable, type IncludeObject } from './table.ts';
 import { HttpWatchSink } from './watch.ts';
 
@@ -466,5 +466,5 @@ async function bind(
   );
   const s = successStatus();
   s.code = 201;
-  res.status(201).type('application/json').send(JSON.stringify(s));
+  reply(res, 201, 'application/json', JSON.stringify(s));
 }

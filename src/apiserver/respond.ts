@@ -5,6 +5,15 @@ import { StatusError, internalError, type Status } from '../api/errors.ts';
 import type { KObject } from '../api/types.ts';
 import type { OutputKind } from './negotiate.ts';
 
+/** Write a complete body with exactly this Content-Type (express would append a charset). */
+export function reply(res: Response, code: number, contentType: string, body: string): void {
+  const buf = Buffer.from(body, 'utf8');
+  res.statusCode = code;
+  res.setHeader('Content-Type', contentType);
+  res.setHeader('Content-Length', buf.length);
+  res.end(buf);
+}
+
 export function sendError(res: Response, err: unknown): void {
   const se = err instanceof StatusError ? err : internalError(err);
   if (!(err instanceof StatusError)) console.error('internal error:', err);
@@ -20,15 +29,15 @@ export function sendStatus(res: Response, status: Status): void {
   if (status.details?.retryAfterSeconds && (code === 429 || code >= 500)) {
     res.setHeader('Retry-After', String(status.details.retryAfterSeconds));
   }
-  res.status(code).type('application/json').send(JSON.stringify(status));
+  reply(res, code, 'application/json', JSON.stringify(status));
 }
 
 export function sendBody(res: Response, code: number, body: unknown, out: OutputKind): void {
   if (out.type === 'yaml') {
-    res.status(code).type('application/yaml').send(YAML.stringify(body));
+    reply(res, code, 'application/yaml', YAML.stringify(body));
     return;
   }
-  res.status(code).type('application/json').send(typeof body === 'string' ? body : JSON.stringify(body));
+  reply(res, code, 'application/json', typeof body === 'string' ? body : JSON.stringify(body));
 }
 
 /** A list body; items carry no kind/apiVersion, as in upstream lists. */

@@ -10,7 +10,7 @@ import { Discovery } from './discovery.ts';
 import { handleResource, type ServerContext } from './handlers.ts';
 import { negotiate } from './negotiate.ts';
 import { parseResourcePath } from './paths.ts';
-import { sendError } from './respond.ts';
+import { reply, sendError } from './respond.ts';
 import { VERSION_INFO } from './version.ts';
 
 export interface ApiServerOptions extends RegistryOptions {
@@ -41,7 +41,7 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
   const rawBody = express.raw({ type: () => true, limit: '3mb' });
 
   app.get(['/healthz', '/livez'], (_req, res) => {
-    res.type('text/plain').send('ok');
+    reply(res, 200, 'text/plain; charset=utf-8', 'ok');
   });
   app.get('/readyz', async (_req, res) => {
     try {
@@ -49,13 +49,13 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
         storage.currentRevision(),
         new Promise((_r, rej) => setTimeout(() => rej(new Error('etcd timeout')), 2000).unref()),
       ]);
-      res.type('text/plain').send('ok');
+      reply(res, 200, 'text/plain; charset=utf-8', 'ok');
     } catch {
-      res.status(500).type('text/plain').send('[-]etcd failed: reason withheld\nreadyz check failed');
+      reply(res, 500, 'text/plain; charset=utf-8', '[-]etcd failed: reason withheld\nreadyz check failed');
     }
   });
   app.get('/version', (_req, res) => {
-    res.type('application/json').send(JSON.stringify(VERSION_INFO, null, 2));
+    reply(res, 200, 'application/json', JSON.stringify(VERSION_INFO, null, 2));
   });
   app.get(['/api', '/apis'], (req, res) => {
     try {
@@ -70,14 +70,11 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
           res.status(304).end();
           return;
         }
-        res
-          .status(200)
-          .type(`application/json;g=apidiscovery.k8s.io;v=${out.version};as=APIGroupDiscoveryList`)
-          .send(doc.body);
+        reply(res, 200, `application/json;g=apidiscovery.k8s.io;v=${out.version};as=APIGroupDiscoveryList`, doc.body);
         return;
       }
       const host = req.socket.localAddress && req.socket.localPort ? `${req.socket.localAddress}:${req.socket.localPort}` : '';
-      res.type('application/json').send(legacy ? discovery.apiVersionsBody(host) : discovery.apiGroupListBody);
+      reply(res, 200, 'application/json', legacy ? discovery.apiVersionsBody(host) : discovery.apiGroupListBody);
     } catch (err) {
       sendError(res, err);
     }
@@ -90,14 +87,14 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
       if (segs[0] === 'apis' && segs.length === 2) {
         const body = discovery.group(segs[1]!);
         if (!body || req.method !== 'GET') throw pathNotFound();
-        res.type('application/json').send(body);
+        reply(res, 200, 'application/json', body);
         return;
       }
       if ((segs[0] === 'api' && segs.length === 2) || (segs[0] === 'apis' && segs.length === 3)) {
         const gv = segs[0] === 'api' ? segs[1]! : `${segs[1]}/${segs[2]}`;
         const body = discovery.resourceList(gv);
         if (!body || req.method !== 'GET') throw pathNotFound();
-        res.type('application/json').send(body);
+        reply(res, 200, 'application/json', body);
         return;
       }
       const route = parseResourcePath(segs, registry.decls);

@@ -1,9 +1,13 @@
-// Helpers shared by the workload strategies (apps, batch) and the other groups in this batch:
-// reading plain-JSON objects, label/selector semantics and the small validators upstream keeps in
-// k8s.io/apimachinery (validation, metav1 validation) and pkg/apis/core/validation.
-import { FieldError, fieldErrors } from '../../api/field-errors.ts';
+// Helpers shared by the strategies of apps, batch, coordination, discovery and events: reading
+// plain-JSON objects, selector semantics, Go-style rendering of bad values in field errors, and
+// the small validators upstream keeps in pkg/apis/core/validation and apps/validation.
+import { FieldError, fieldErrors, type FieldErrorType } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import type { LabelSelectorSpec } from '../printing.ts';
+import { labelSelectorFromSpec, SelectorParseError, type LabelSelector, type LabelSelectorSpec } from '../../selectors/labels.ts';
+import { validateLabels as validateLabelMap } from '../validation/objectmeta.ts';
+import { isQualifiedName, isValidLabelValue } from '../validation/names.ts';
+
+export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/names.ts';
 
 export type Obj = Record<string, unknown>;
 
@@ -73,154 +77,104 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
-/** A copy of a string map with keys sorted, the way Go's encoding/json prints maps. */
-export function sortedMap(m: unknown): Record<string, string> | null {
-  if (!isObj(m)) return null;
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(m).sort()) out[k] = String(m[k]);
-  return out;
+// ---------------------------------------------------------------------------------------------
+// Go-style bad values. field.Error prints ints, bools and strings plainly, and everything else
+// (maps, structs) with Go's %#v, e.g. `map[string]string{"app":"web"}`. These renderers produce
+// that text for the value shapes the strategies here report.
+
+/** strconv.Quote, for the ASCII texts found in names, labels and enum values. */
+export function goQuote(s: string): string {
+  return JSON.stringify(s);
 }
 
-/** A label selector as the bad value of a field error: Go field order, empty parts left out. */
-export function selectorValue(sel: unknown): unknown {
-  if (!isObj(sel)) return null;
-  const out: Obj = {};
-  const ml = sortedMap(sel.matchLabels);
-  if (ml && Object.keys(ml).length > 0) out.matchLabels = ml;
-  const me = asObjArray(sel.matchExpressions);
-  if (me.length > 0) {
-    out.matchExpressions = me.map((e) => {
-      const r: Obj = { key: e.key, operator: e.operator };
-      if (Array.isArray(e.values) && e.values.length > 0) r.values = e.values;
-      return r;
-    });
+/** %#v of a map[string]string: keys sorted; nil when absent. */
+export function goStringMap(m: unknown): string {
+  if (!isObj(m)) return 'map[string]string(nil)';
+  const keys = Object.keys(m).sort();
+  return `map[string]string{${keys.map((k) => `${goQuote(k)}:${goQuote(String(m[k] ?? ''))}`).join(', ')}}`;
+}
+
+/** %#v of a []string. */
+export function goStringSlice(s: unknown): string {
+  if (!Array.isArray(s)) return '[]string(nil)';
+  return `[]string{${s.map((x) => goQuote(String(x))).join(', ')}}`;
+}
+
+/** %#v of a metav1.LabelSelector value (field errors dereference the *LabelSelector). */
+export function goLabelSelector(sel: unknown): string {
+  if (!isObj(sel)) return 'null';
+  const exprs = Array.isArray(sel.matchExpressions)
+    ? `[]v1.LabelSelectorRequirement{${asObjArray(sel.matchExpressions)
+        .map(
+          (e) =>
+            `v1.LabelSelectorRequirement{Key:${goQuote(asString(e.key))}, Operator:${goQuote(asString(e.operator))}, Values:${goStringSlice(e.values)}}`,
+        )
+        .join(', ')}}`
+    : '[]v1.LabelSelectorRequirement(nil)';
+  return `v1.LabelSelector{MatchLabels:${goStringMap(sel.matchLabels)}, MatchExpressions:${exprs}}`;
+}
+
+/** %#v of an intstr.IntOrString value. */
+export function goIntOrString(v: unknown): string {
+  if (typeof v === 'string') return `intstr.IntOrString{Type:1, IntVal:0, StrVal:${goQuote(v)}}`;
+  return `intstr.IntOrString{Type:0, IntVal:${asNumber(v)}, StrVal:""}`;
+}
+
+/** A Go pointer field inside a %#v struct: `(*T)(nil)` when unset, else an address. */
+export function goPointer(type: string, v: unknown): string {
+  return isSet(v) ? `(*${type})(0xc000000000)` : `(*${type})(nil)`;
+}
+
+/** A field error whose bad value is rendered text (Go's %#v), printed without JSON quoting. */
+export class GoValueFieldError extends FieldError {
+  constructor(
+    type: FieldErrorType,
+    field: string,
+    readonly rendered: string,
+    detail: string,
+  ) {
+    super(type, field, rendered, detail);
   }
-  return out;
+
+  override bodyText(): string {
+    const word = this.type === 'FieldValueNotSupported' ? 'Unsupported value' : this.type === 'FieldValueDuplicate' ? 'Duplicate value' : 'Invalid value';
+    return this.detail ? `${word}: ${this.rendered}: ${this.detail}` : `${word}: ${this.rendered}`;
+  }
+}
+
+export function goInvalid(field: string, rendered: string, detail: string): FieldError {
+  return new GoValueFieldError('FieldValueInvalid', field, rendered, detail);
+}
+
+export function goNotSupported(field: string, rendered: string, valid: string[]): FieldError {
+  const detail = valid.length ? `supported values: ${valid.map((v) => JSON.stringify(v)).join(', ')}` : '';
+  return new GoValueFieldError('FieldValueNotSupported', field, rendered, detail);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Field helpers
 
 export const NONNEGATIVE = 'must be greater than or equal to 0';
+export const IMMUTABLE = 'field is immutable';
 
 /** apivalidation.ValidateNonnegativeField */
 export function validateNonnegative(value: unknown, path: string): FieldError[] {
   return typeof value === 'number' && value < 0 ? [fieldErrors.invalid(path, value, NONNEGATIVE)] : [];
 }
 
-/** apivalidation.ValidateImmutableField */
-export function validateImmutable(newV: unknown, oldV: unknown, path: string, badValue: unknown = newV): FieldError[] {
-  return deepEqual(newV, oldV) ? [] : [fieldErrors.invalid(path, badValue ?? null, 'field is immutable')];
+/** apivalidation.ValidateImmutableField for values that print plainly (numbers, strings). */
+export function validateImmutable(newV: unknown, oldV: unknown, path: string): FieldError[] {
+  return deepEqual(newV, oldV) ? [] : [fieldErrors.invalid(path, newV ?? null, IMMUTABLE)];
 }
 
-// ---------------------------------------------------------------------------------------------
-// Name and label validation (k8s.io/apimachinery/pkg/util/validation)
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
-}
-
-function maxLenError(n: number): string {
-  return `must be no more than ${n} characters`;
-}
-
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_LABEL_RE = new RegExp(`^${DNS1123_LABEL_FMT}$`);
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN_RE = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const QNAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const QNAME_RE = new RegExp(`^${QNAME_FMT}$`);
-const LABEL_VALUE_FMT = `(${QNAME_FMT})?`;
-const LABEL_VALUE_RE = new RegExp(`^${LABEL_VALUE_FMT}$`);
-const QNAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-export function isDNS1123Label(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 63) errs.push(maxLenError(63));
-  if (!DNS1123_LABEL_RE.test(v)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
-        DNS1123_LABEL_FMT,
-        'my-name',
-        '123-abc',
-      ),
-    );
-  }
-  return errs;
-}
-
-export function isDNS1123Subdomain(v: string): string[] {
-  const errs: string[] = [];
-  if (v.length > 253) errs.push(maxLenError(253));
-  if (!DNS1123_SUBDOMAIN_RE.test(v)) {
-    errs.push(
-      regexError(
-        "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        DNS1123_SUBDOMAIN_FMT,
-        'example.com',
-      ),
-    );
-  }
-  return errs;
-}
-
-/** validation.IsQualifiedName (label keys, condition types, reportingController). */
-export function isQualifiedName(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else for (const m of isDNS1123Subdomain(prefix)) errs.push(`prefix part ${m}`);
-  } else {
-    return [
-      `a qualified name ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push(`name part ${maxLenError(63)}`);
-  if (!QNAME_RE.test(name)) errs.push(`name part ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-
-export function isValidLabelValue(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push(maxLenError(63));
-  if (!LABEL_VALUE_RE.test(value)) {
-    errs.push(
-      regexError(
-        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        LABEL_VALUE_FMT,
-        'MyValue',
-        'my_value',
-        '12345',
-      ),
-    );
-  }
-  return errs;
-}
-
-/** metav1validation.ValidateLabels: keys and values reported on the map's own path. */
+/** metav1validation.ValidateLabels over a JSON map. */
 export function validateLabels(labels: unknown, path: string): FieldError[] {
-  const errs: FieldError[] = [];
-  if (!isObj(labels)) return errs;
-  for (const [k, v] of Object.entries(labels)) {
-    for (const m of isQualifiedName(k)) errs.push(fieldErrors.invalid(path, k, m));
-    for (const m of isValidLabelValue(String(v ?? ''))) errs.push(fieldErrors.invalid(path, v, m));
-  }
-  return errs;
+  if (!isObj(labels)) return [];
+  return validateLabelMap(labels as Record<string, string>, path);
 }
 
 // ---------------------------------------------------------------------------------------------
-// Label selectors (metav1.LabelSelectorAsSelector and metav1validation.ValidateLabelSelector)
-
-const SELECTOR_OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+// Label selectors
 
 /** metav1validation.ValidateLabelSelector (nil selector: no errors). */
 export function validateLabelSelector(sel: unknown, path: string): FieldError[] {
@@ -245,42 +199,24 @@ export function validateLabelSelector(sel: unknown, path: string): FieldError[] 
         }
         break;
       default:
-        errs.push(fieldErrors.invalid(`${p}.operator`, e.operator ?? '', 'not a valid selector operator'));
+        errs.push(fieldErrors.invalid(`${p}.operator`, op, 'not a valid selector operator'));
     }
-    for (const m of isQualifiedName(asString(e.key))) errs.push(fieldErrors.invalid(`${p}.key`, e.key ?? '', m));
+    for (const m of isQualifiedName(asString(e.key))) errs.push(fieldErrors.invalid(`${p}.key`, asString(e.key), m));
     values.forEach((v, j) => {
-      for (const m of isValidLabelValue(String(v ?? ''))) errs.push(fieldErrors.invalid(`${p}.values[${j}]`, v, m));
+      for (const m of isValidLabelValue(String(v ?? ''))) errs.push(fieldErrors.invalid(`${p}.values[${j}]`, String(v ?? ''), m));
     });
   });
   return errs;
 }
 
-interface Requirement {
-  key: string;
-  op: string;
-  values: string[];
-}
-
-/**
- * The selector's requirements, or null when LabelSelectorAsSelector would fail.
- * `undefined` selector (nil) selects nothing; an empty one selects everything.
- */
-function selectorRequirements(sel: LabelSelectorSpec): Requirement[] | null {
-  const reqs: Requirement[] = [];
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
-    if (isQualifiedName(k).length || isValidLabelValue(String(v)).length) return null;
-    reqs.push({ key: k, op: 'In', values: [String(v)] });
+/** metav1.LabelSelectorAsSelector, or undefined when the selector does not convert. */
+export function convertSelector(sel: unknown): LabelSelector | undefined {
+  try {
+    return labelSelectorFromSpec(isObj(sel) ? (sel as LabelSelectorSpec) : null);
+  } catch (err) {
+    if (err instanceof SelectorParseError) return undefined;
+    throw err;
   }
-  for (const e of sel.matchExpressions ?? []) {
-    if (!SELECTOR_OPERATORS.includes(e.operator)) return null;
-    const values = e.values ?? [];
-    if ((e.operator === 'In' || e.operator === 'NotIn') && values.length === 0) return null;
-    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && values.length > 0) return null;
-    if (isQualifiedName(e.key).length) return null;
-    if (values.some((v) => isValidLabelValue(v).length)) return null;
-    reqs.push({ key: e.key, op: e.operator, values });
-  }
-  return reqs;
 }
 
 export type SelectorKind = 'nothing' | 'everything' | 'invalid' | 'requirements';
@@ -288,33 +224,16 @@ export type SelectorKind = 'nothing' | 'everything' | 'invalid' | 'requirements'
 /** How a selector behaves: nil selects nothing, {} everything, an invalid one fails to convert. */
 export function selectorKind(sel: unknown): SelectorKind {
   if (!isObj(sel)) return 'nothing';
-  const reqs = selectorRequirements(sel as LabelSelectorSpec);
-  if (reqs === null) return 'invalid';
-  return reqs.length === 0 ? 'everything' : 'requirements';
+  const s = convertSelector(sel);
+  if (!s) return 'invalid';
+  return s.empty() ? 'everything' : 'requirements';
 }
 
 /** labels.Selector.Matches for a converted selector (false for nil or invalid selectors). */
 export function selectorMatches(sel: unknown, labels: unknown): boolean {
-  if (!isObj(sel)) return false;
-  const reqs = selectorRequirements(sel as LabelSelectorSpec);
-  if (reqs === null) return false;
-  const set = isObj(labels) ? labels : {};
-  return reqs.every((r) => {
-    const has = Object.prototype.hasOwnProperty.call(set, r.key);
-    const val = has ? String(set[r.key]) : undefined;
-    switch (r.op) {
-      case 'In':
-        return has && r.values.includes(val!);
-      case 'NotIn':
-        return !has || !r.values.includes(val!);
-      case 'Exists':
-        return has;
-      case 'DoesNotExist':
-        return !has;
-      default:
-        return false;
-    }
-  });
+  const s = convertSelector(sel);
+  if (!s) return false;
+  return s.matches(isObj(labels) ? (labels as Record<string, string>) : {});
 }
 
 /** `spec.selector` emptiness as validation sees it: no matchLabels and no matchExpressions. */
@@ -322,31 +241,34 @@ export function selectorIsEmpty(sel: Obj): boolean {
   return Object.keys(asObj(sel.matchLabels) ?? {}).length + asArray(sel.matchExpressions).length === 0;
 }
 
+/** labels.Selector.String() of a converted selector: "" for nil or empty, "<invalid>" if it fails. */
+export function selectorString(sel: unknown): string {
+  const s = convertSelector(sel);
+  return s ? s.toString() : '<invalid>';
+}
+
+/** metav1.FormatLabelSelector for a cell: "<none>" when empty or nil, "<error>" when invalid. */
+export function formatSelectorCell(sel: unknown): string {
+  const s = convertSelector(sel);
+  if (!s) return '<error>';
+  const text = s.toString();
+  return text === '' ? '<none>' : text;
+}
+
 export const SELECTOR_MISMATCH = '`selector` does not match template `labels`';
 
 // ---------------------------------------------------------------------------------------------
 // IntOrString (maxSurge / maxUnavailable)
 
-const PERCENT_FMT = '[0-9]+%';
 const PERCENT_RE = /^[0-9]+%$/;
+const PERCENT_MSG =
+  "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
 
 /** ValidatePositiveIntOrPercent */
 export function validatePositiveIntOrPercent(v: unknown, path: string): FieldError[] {
-  if (typeof v === 'string') {
-    if (!PERCENT_RE.test(v)) {
-      return [
-        fieldErrors.invalid(
-          path,
-          v,
-          regexError("a valid percent string must be a numeric string followed by an ending '%'", PERCENT_FMT, '1%', '93%'),
-        ),
-      ];
-    }
-    return [];
-  }
+  if (typeof v === 'string') return PERCENT_RE.test(v) ? [] : [goInvalid(path, goIntOrString(v), PERCENT_MSG)];
   if (typeof v === 'number') return validateNonnegative(v, path);
-  if (v === undefined || v === null) return [];
-  return [fieldErrors.invalid(path, v, "must be an integer or percentage (e.g '5%')")];
+  return [];
 }
 
 function percentValue(v: unknown): number | undefined {
@@ -369,7 +291,7 @@ export function intOrPercentValue(v: unknown): number {
 /** IsNotMoreThan100Percent */
 export function isNotMoreThan100Percent(v: unknown, path: string): FieldError[] {
   const p = percentValue(v);
-  return p !== undefined && p > 100 ? [fieldErrors.invalid(path, v, 'must not be greater than 100%')] : [];
+  return p !== undefined && p > 100 ? [goInvalid(path, goIntOrString(v), 'must not be greater than 100%')] : [];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -389,7 +311,7 @@ function isoSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString().slice(0, 19);
 }
 
-/** metav1.MicroTime as the server writes it: UTC with exactly six fractional digits. */
+/** metav1.MicroTime as the server writes it: UTC with exactly six fractional digits (truncated). */
 export function normalizeMicroTime(v: unknown): unknown {
   if (typeof v !== 'string') return v;
   const p = parseRfc3339(v);

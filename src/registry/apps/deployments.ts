@@ -3,17 +3,23 @@
 // pkg/apis/apps/validation (ValidateDeploymentSpec), printing from printDeployment.
 import { FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { AGE_COLUMN, NAME_COLUMN, age, column, containersAndImages, formatLabelSelector } from '../printing.ts';
+import { AGE_COLUMN, NAME_COLUMN, age, column, containersAndImages } from '../printing.ts';
 import type { Strategy } from '../strategy.ts';
 import {
   asNumber,
   asObj,
-  deepEqual,
+  asString,
   ensureObj,
+  goIntOrString,
+  goInvalid,
+  goLabelSelector,
+  goNotSupported,
+  goPointer,
+  goQuote,
   intOrPercentValue,
   isNotMoreThan100Percent,
   isSet,
-  selectorKind,
+  selectorString,
   spec,
   status,
   validateNonnegative,
@@ -67,13 +73,19 @@ function validateStrategy(strategy: unknown, path: string): FieldError[] {
       errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, `${rp}.maxUnavailable`));
       errs.push(...validatePositiveIntOrPercent(ru.maxSurge, `${rp}.maxSurge`));
       if (intOrPercentValue(ru.maxUnavailable) === 0 && intOrPercentValue(ru.maxSurge) === 0) {
-        errs.push(fieldErrors.invalid(`${rp}.maxUnavailable`, ru.maxUnavailable ?? 0, 'may not be 0 when `maxSurge` is 0'));
+        errs.push(goInvalid(`${rp}.maxUnavailable`, goIntOrString(ru.maxUnavailable), 'may not be 0 when `maxSurge` is 0'));
       }
       errs.push(...isNotMoreThan100Percent(ru.maxUnavailable, `${rp}.maxUnavailable`));
       break;
     }
     default:
-      errs.push(fieldErrors.notSupported(path, st, ['Recreate', 'RollingUpdate']));
+      errs.push(
+        goNotSupported(
+          path,
+          `apps.DeploymentStrategy{Type:${goQuote(asString(st.type))}, RollingUpdate:${goPointer('apps.RollingUpdateDeployment', st.rollingUpdate)}}`,
+          ['Recreate', 'RollingUpdate'],
+        ),
+      );
   }
   return errs;
 }
@@ -85,7 +97,7 @@ export function validateDeploymentSpec(obj: KObject): FieldError[] {
   errs.push(...validateNonnegative(s.replicas, 'spec.replicas'));
   errs.push(...validateWorkloadSelector(s.selector, 'spec.selector', 'deployment'));
   if (!selectorConverts(s.selector)) {
-    errs.push(fieldErrors.invalid('spec.selector', s.selector ?? null, 'invalid label selector'));
+    errs.push(goInvalid('spec.selector', goLabelSelector(s.selector), 'invalid label selector'));
   } else {
     errs.push(...validateReplicaSetTemplate(s.selector, s.template, 'spec.template', 'ReplicaSet'));
   }
@@ -101,19 +113,6 @@ export function validateDeploymentSpec(obj: KObject): FieldError[] {
   return errs;
 }
 
-/** Deployment's selector cell: labels.Selector.String(), "" for a nil or empty selector. */
-export function selectorString(sel: unknown): string {
-  switch (selectorKind(sel)) {
-    case 'invalid':
-      return '<invalid>';
-    case 'nothing':
-    case 'everything':
-      return '';
-    default:
-      return formatLabelSelector(asObj(sel) as Parameters<typeof formatLabelSelector>[0]);
-  }
-}
-
 export const deploymentStrategy: Strategy = {
   tracksGeneration: true,
   prepareForCreate(obj) {
@@ -123,11 +122,9 @@ export const deploymentStrategy: Strategy = {
   prepareForUpdate(obj, old) {
     keepStatus(obj, old);
     defaultDeployment(obj);
-    // Upstream bumps the generation on annotation changes too (annotations are copied to the
-    // deployment's replica sets), not only on spec changes.
-    if (!deepEqual(obj.metadata.annotations, old.metadata.annotations) && deepEqual(obj.spec, old.spec)) {
-      obj.metadata.generation = (old.metadata.generation ?? 1) + 1;
-    }
+    // TODO(lead): upstream also bumps metadata.generation when only the annotations change
+    // (they are copied to the deployment's replica sets); the store decides generation from the
+    // spec alone, after this hook.
   },
   validate: validateDeploymentSpec,
   validateUpdate(obj, old) {

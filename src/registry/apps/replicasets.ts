@@ -1,10 +1,10 @@
 // replicasets.apps: pkg/registry/apps/replicaset/strategy.go, SetDefaults_ReplicaSet,
 // ValidateReplicaSetSpec, printReplicaSet.
-import { FieldError, fieldErrors } from '../../api/field-errors.ts';
+import type { FieldError } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { AGE_COLUMN, NAME_COLUMN, age, column, containersAndImages, formatLabelSelector } from '../printing.ts';
+import { AGE_COLUMN, NAME_COLUMN, age, column, containersAndImages } from '../printing.ts';
 import type { Strategy } from '../strategy.ts';
-import { asNumber, asObj, ensureObj, isSet, spec, status, validateNonnegative } from './common.ts';
+import { asNumber, ensureObj, formatSelectorCell, goInvalid, goLabelSelector, isSet, spec, status, validateNonnegative } from './common.ts';
 import { defaultPodTemplate } from './podtemplate-defaults.ts';
 import {
   CONTAINERS_COLUMN,
@@ -32,7 +32,7 @@ export function validateReplicaSetSpec(obj: KObject): FieldError[] {
   errs.push(...validateNonnegative(s.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateWorkloadSelector(s.selector, 'spec.selector', 'deployment'));
   if (!selectorConverts(s.selector)) {
-    errs.push(fieldErrors.invalid('spec.selector', s.selector ?? null, 'invalid label selector'));
+    errs.push(goInvalid('spec.selector', goLabelSelector(s.selector), 'invalid label selector'));
   } else {
     errs.push(...validateReplicaSetTemplate(s.selector, s.template, 'spec.template', 'ReplicaSet'));
   }
@@ -76,7 +76,7 @@ export const replicaSetStrategy: Strategy = {
         age(obj, now),
         names,
         images,
-        formatLabelSelector(asObj(s.selector) ?? null),
+        formatSelectorCell(s.selector),
       ],
     };
   },

@@ -10,13 +10,15 @@ import {
   asString,
   clone,
   deepEqual,
+  goInvalid,
+  goLabelSelector,
+  goStringMap,
+  IMMUTABLE,
   isObj,
   selectorIsEmpty,
   selectorKind,
   selectorMatches,
-  selectorValue,
   SELECTOR_MISMATCH,
-  sortedMap,
   validateLabelSelector,
   type Obj,
 } from './common.ts';
@@ -48,13 +50,13 @@ export function templateContainers(template: unknown): { name?: string; image?: 
 export function validateWorkloadSelector(sel: unknown, path: string, kindWord: string): FieldError[] {
   if (!isObj(sel)) return [fieldErrors.required(path)];
   const errs = validateLabelSelector(sel, path);
-  if (selectorIsEmpty(sel)) errs.push(fieldErrors.invalid(path, selectorValue(sel), `empty selector is invalid for ${kindWord}`));
+  if (selectorIsEmpty(sel)) errs.push(goInvalid(path, goLabelSelector(sel), `empty selector is invalid for ${kindWord}`));
   return errs;
 }
 
-/** The template labels as the bad value of a mismatch error. */
-export function labelsValue(template: unknown): unknown {
-  return sortedMap(asObj(asObj(template)?.metadata)?.labels);
+/** The template labels as the bad value of a mismatch error (Go's map rendering). */
+export function labelsValue(template: unknown): string {
+  return goStringMap(asObj(asObj(template)?.metadata)?.labels);
 }
 
 /**
@@ -66,7 +68,7 @@ export function validateTemplateMatchesSelector(sel: unknown, template: unknown,
   if (kind === 'everything' || kind === 'invalid') return [];
   const labels = asObj(asObj(template)?.metadata)?.labels;
   if (selectorMatches(sel, labels)) return [];
-  return [fieldErrors.invalid(`${templatePath}.metadata.labels`, labelsValue(template), SELECTOR_MISMATCH)];
+  return [goInvalid(`${templatePath}.metadata.labels`, labelsValue(template), SELECTOR_MISMATCH)];
 }
 
 /**
@@ -101,7 +103,6 @@ export function selectorConverts(sel: unknown): boolean {
 
 /** Immutable selector check of apps/v1 (and batch/v1 jobs). */
 export function validateSelectorImmutable(sel: unknown, oldSel: unknown, path: string): FieldError[] {
-  return deepEqual(sel, oldSel) ? [] : [fieldErrors.invalid(path, selectorValue(sel), 'field is immutable')];
+  return deepEqual(sel, oldSel) ? [] : [goInvalid(path, goLabelSelector(sel), IMMUTABLE)];
 }
 
-export type { Obj };

@@ -350,10 +350,11 @@ export function validatePodSpec(spec: Obj, path: Path): FieldError[] {
   const ipath = path.child('initContainers');
   objs(spec.initContainers).forEach((c, i) => {
     const ip = ipath.index(i);
+    errs.push(...validateContainer(c, vols.names, ip));
+    // Init container names must be unique among regular and init containers.
     const name = str(c.name);
     if (allNames.has(name)) errs.push(fieldErrors.duplicate(String(ip.child('name')), name));
     else allNames.add(name);
-    errs.push(...validateContainer(c, vols.names, ip));
   });
 
   errs.push(...validateEnum(str(spec.restartPolicy), RESTART_POLICIES, path.child('restartPolicy')));
