@@ -111,7 +111,7 @@ export class GenericStore {
     this.hasStatus = decl.subresources.some((s) => s.name === 'status');
     this.fieldGetters = {
       'metadata.name': (o) => o.metadata.name ?? '',
-      ...(decl.namespaced ? { 'metadata.namespace': (o: KObject) => o.metadata.namespace ?? '' } : {}),
+      'metadata.namespace': (o: KObject) => o.metadata.namespace ?? '',
       ...(strategy.fieldSelectors ?? {}),
     };
     const indexField = this.decl.group === '' && this.decl.resource === 'pods' ? 'spec.nodeName' : undefined;
@@ -153,18 +153,16 @@ export class GenericStore {
     }
     for (const r of field.requirements) {
       if (!(r.field in this.fieldGetters)) {
+        // Kinds with their own field label conversion say so tersely; the rest use the generic
+        // metadata-only conversion and its message (runtime.DefaultMetaV1FieldSelectorConversion).
         throw badRequest(
-          `Unable to find ${JSON.stringify(this.gvrString())} that match label selector ${JSON.stringify(
-            params.labelSelector ?? '',
-          )}, field selector ${JSON.stringify(params.fieldSelector ?? '')}: field label not supported: ${r.field}`,
+          this.strategy.fieldSelectors
+            ? `field label not supported: ${r.field}`
+            : `${JSON.stringify(r.field)} is not a known field selector: only "metadata.name", "metadata.namespace"`,
         );
       }
     }
     return { label, field };
-  }
-
-  private gvrString(): string {
-    return `${this.decl.group}/${this.decl.version}, Resource=${this.decl.resource}`;
   }
 
   matcher(sel: Selection): (obj: KObject) => boolean {

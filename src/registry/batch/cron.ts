@@ -140,10 +140,13 @@ export function cronScheduleError(schedule: string): string | undefined {
 /** time.LoadLocation's error for a zone name, or undefined when the zone exists. */
 export function timeZoneLoadError(name: string): string | undefined {
   if (name === '' || name === 'UTC' || name === 'Local') return undefined;
+  let resolved: string;
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name });
-    return undefined;
+    resolved = new Intl.DateTimeFormat('en-US', { timeZone: name }).resolvedOptions().timeZone;
   } catch {
     return `unknown time zone ${name}`;
   }
+  // Zone names are case-sensitive for Go (they are file names); ICU accepts any case.
+  if (resolved !== name && resolved.toLowerCase() === name.toLowerCase()) return `unknown time zone ${name}`;
+  return undefined;
 }

@@ -3,7 +3,7 @@
 import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/names.ts';
 import { parseQuantity } from './quantity.ts';
-import { type Obj, Path, RawValueFieldError, arr, child, isObj, num, obj, objs, str, strMap } from './util.ts';
+import { type Obj, Path, arr, child, isObj, num, obj, objs, str, strMap } from './util.ts';
 import {
   MAX_INT32,
   inclusiveRangeError,
@@ -260,13 +260,15 @@ function validateContainer(c: Obj, volumes: Set<string>, path: Path): FieldError
   return errs;
 }
 
-function goToleration(t: Obj): string {
-  const secs = num(t.tolerationSeconds);
-  return (
-    `core.Toleration{Key:${JSON.stringify(str(t.key))}, Operator:${JSON.stringify(str(t.operator))}, ` +
-    `Value:${JSON.stringify(str(t.value))}, Effect:${JSON.stringify(str(t.effect))}, ` +
-    `TolerationSeconds:${secs === undefined ? '(*int64)(nil)' : `(*int64)(${secs})`}}`
-  );
+/** The internal core.Toleration as json.Marshal renders it (no json tags: Go field names). */
+function internalToleration(t: Obj): Obj {
+  return {
+    Key: str(t.key),
+    Operator: str(t.operator),
+    Value: str(t.value),
+    Effect: str(t.effect),
+    TolerationSeconds: num(t.tolerationSeconds) ?? null,
+  };
 }
 
 /** ValidateTolerations */
@@ -295,9 +297,7 @@ export function validateTolerations(tolerations: Obj[], path: Path): FieldError[
       if (msgs.length) errs.push(fieldErrors.invalid(String(ip.child('operator')), str(t.value), msgs.join(';')));
     } else if (op === 'Exists') {
       if (str(t.value)) {
-        errs.push(
-          new RawValueFieldError('FieldValueInvalid', String(ip.child('operator')), goToleration(t), "value must be empty when `operator` is 'Exists'"),
-        );
+        errs.push(fieldErrors.invalid(String(ip.child('operator')), internalToleration(t), "value must be empty when `operator` is 'Exists'"));
       }
     } else {
       errs.push(fieldErrors.notSupported(String(ip.child('operator')), op, ['Equal', 'Exists']));

@@ -8,7 +8,7 @@ import { isDNS1123Subdomain, isQualifiedName } from '../validation/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column, formatLabelMap } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { PORT_PROTOCOLS } from './podspec.ts';
-import { type Obj, Path, RawValueFieldError, arr, clone, goStringSlice, isObj, num, obj, objs, semanticEqual, str, strMap } from './util.ts';
+import { type Obj, Path, arr, clone, isObj, num, obj, objs, semanticEqual, str, strMap } from './util.ts';
 import { isValidIP, isValidPortName, isValidPortNum, validateDNS1123Label, validateEnum, validateLabels } from './validation.ts';
 
 const SPEC = Path.of('spec');
@@ -259,13 +259,9 @@ function prepareForUpdate(svc: KObject, old: KObject): void {
 // Validation
 // ---------------------------------------------------------------------------------------------
 
-function goServicePortKey(p: Obj, withNodePort: boolean): string {
-  const port = withNodePort ? 0 : (num(p.port) ?? 0);
-  const nodePort = withNodePort ? (num(p.nodePort) ?? 0) : 0;
-  return (
-    `core.ServicePort{Name:"", Protocol:${JSON.stringify(str(p.protocol))}, AppProtocol:(*string)(nil), Port:${port}, ` +
-    `TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:""}, NodePort:${nodePort}}`
-  );
+/** The (protocol, port) key upstream reports duplicates with: an internal core.ServicePort, as json.Marshal renders it. */
+function portKey(p: Obj): Obj {
+  return { Name: '', Protocol: str(p.protocol), AppProtocol: null, Port: num(p.port) ?? 0, TargetPort: 0, NodePort: 0 };
 }
 
 function validateTargetPort(v: unknown, path: Path): FieldError[] {
@@ -333,7 +329,7 @@ function validate(svc: KObject): FieldError[] {
   const seen = new Set<string>();
   ports.forEach((p, i) => {
     const key = `${str(p.protocol)}/${num(p.port) ?? 0}`;
-    if (seen.has(key)) errs.push(new RawValueFieldError('FieldValueDuplicate', String(portsPath.index(i)), goServicePortKey(p, false), ''));
+    if (seen.has(key)) errs.push(fieldErrors.duplicate(String(portsPath.index(i)), portKey(p)));
     seen.add(key);
   });
   const seenNode = new Set<string>();
@@ -360,23 +356,23 @@ function validateUpdate(svc: KObject, old: KObject): FieldError[] {
   const prev = arr(oldSpec.clusterIPs).map(str);
   const path = (i: number) => String(SPEC.child('clusterIPs').index(i));
   const errs: FieldError[] = [];
-  const value = goStringSlice(arr(spec.clusterIPs).length ? next : undefined);
+  const value = Array.isArray(spec.clusterIPs) ? next : null;
   if (prev.length === next.length) {
     prev.forEach((ip, i) => {
-      if (ip !== next[i]) errs.push(new RawValueFieldError('FieldValueInvalid', path(i), value, 'may not change once set'));
+      if (ip !== next[i]) errs.push(fieldErrors.invalid(path(i), value, 'may not change once set'));
     });
   } else if (prev.length > next.length) {
-    if (next.length === 0) errs.push(new RawValueFieldError('FieldValueInvalid', path(0), value, 'primary clusterIP can not be unset'));
+    if (next.length === 0) errs.push(fieldErrors.invalid(path(0), value, 'primary clusterIP can not be unset'));
     if (prev.length > 0 && next.length > 0 && next[0] !== prev[0]) {
-      errs.push(new RawValueFieldError('FieldValueInvalid', path(0), value, 'may not change once set'));
+      errs.push(fieldErrors.invalid(path(0), value, 'may not change once set'));
     }
     if (next.length === 1 && spec.ipFamilyPolicy !== 'SingleStack') {
       errs.push(
-        new RawValueFieldError('FieldValueInvalid', path(0), value, "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP"),
+        fieldErrors.invalid(path(0), value, "`ipFamilyPolicy` must be set to 'SingleStack' when releasing the secondary clusterIP"),
       );
     }
   } else if (prev.length > 0 && next[0] !== prev[0]) {
-    errs.push(new RawValueFieldError('FieldValueInvalid', path(0), value, 'may not change once set'));
+    errs.push(fieldErrors.invalid(path(0), value, 'may not change once set'));
   }
   return errs;
 }

@@ -1,6 +1,4 @@
-// Small helpers the core strategies share: loose JSON access, field paths, deep equality, and
-// the few field-error shapes whose value upstream prints with Go's %#v.
-import { FieldError, type FieldErrorType } from '../../api/field-errors.ts';
+// Small helpers the core strategies share: loose JSON access, field paths, deep equality, diffs.
 
 export type Obj = Record<string, unknown>;
 
@@ -111,46 +109,17 @@ export class Path {
 }
 
 /**
- * A field error whose value is printed as given (Go's %#v of a struct or map, for example
- * `core.ServicePort{...}` or `map[string]string{"a":"b"}`), which JSON quoting cannot produce.
+ * A value as Go's encoding/json would render it inside a field error: map keys sorted (JSON.stringify
+ * keeps insertion order, json.Marshal sorts). Recent apimachinery prints complex bad values as JSON.
  */
-export class RawValueFieldError extends FieldError {
-  constructor(
-    type: FieldErrorType,
-    field: string,
-    private readonly rendered: string,
-    detail: string,
-  ) {
-    super(type, field, rendered, detail);
+export function goJSONValue(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(goJSONValue);
+  if (isObj(v)) {
+    const out: Obj = {};
+    for (const k of Object.keys(v).sort()) if (v[k] !== undefined) out[k] = goJSONValue(v[k]);
+    return out;
   }
-
-  override bodyText(): string {
-    const word = type2word[this.type] ?? 'Invalid value';
-    let s = `${word}: ${this.rendered}`;
-    if (this.detail) s += `: ${this.detail}`;
-    return s;
-  }
-}
-
-const type2word: Partial<Record<FieldErrorType, string>> = {
-  FieldValueNotFound: 'Not found',
-  FieldValueDuplicate: 'Duplicate value',
-  FieldValueInvalid: 'Invalid value',
-  FieldValueNotSupported: 'Unsupported value',
-  FieldValueTypeInvalid: 'Invalid value',
-};
-
-/** Go's %#v of a map[string]string: keys sorted, `map[string]string{"a":"b", "c":"d"}`. */
-export function goStringMap(m: Record<string, string> | undefined): string {
-  if (!m) return 'map[string]string(nil)';
-  const keys = Object.keys(m).sort();
-  return `map[string]string{${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify(m[k])}`).join(', ')}}`;
-}
-
-/** Go's %#v of a []string: `[]string{"a", "b"}`. */
-export function goStringSlice(s: string[] | undefined): string {
-  if (!s) return '[]string(nil)';
-  return `[]string{${s.map((x) => JSON.stringify(x)).join(', ')}}`;
+  return v;
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   isQualifiedName,
   isValidLabelValue,
 } from '../validation/names.ts';
-import { type Path, RawValueFieldError, goStringMap } from './util.ts';
+import { type Path, goJSONValue } from './util.ts';
 
 export const IMMUTABLE = 'field is immutable';
 export const IS_NEGATIVE = 'must be greater than or equal to 0';
@@ -62,15 +62,7 @@ export function validateLabels(labels: Record<string, string> | undefined, path:
 /** ValidateImmutableField */
 export function validateImmutable(newVal: unknown, oldVal: unknown, path: Path, equal: (a: unknown, b: unknown) => boolean): FieldError[] {
   if (equal(newVal, oldVal)) return [];
-  if (newVal !== null && typeof newVal === 'object') {
-    const rendered = isStringMap(newVal) ? goStringMap(newVal) : JSON.stringify(newVal);
-    return [new RawValueFieldError('FieldValueInvalid', String(path), rendered, IMMUTABLE)];
-  }
-  return [fieldErrors.invalid(String(path), newVal ?? '', IMMUTABLE)];
-}
-
-function isStringMap(v: object): v is Record<string, string> {
-  return !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+  return [fieldErrors.invalid(String(path), newVal === undefined ? null : goJSONValue(newVal), IMMUTABLE)];
 }
 
 /** ValidateNonnegativeField */

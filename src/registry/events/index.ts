@@ -1,4 +1,7 @@
-// placeholder created by the lead so the server compiles; the strategies helper replaces this file.
+// The events.k8s.io/v1 strategies, keyed by plural resource name.
 import type { Strategy } from '../strategy.ts';
+import { eventStrategy } from './events.ts';
 
-export const eventsStrategies: Record<string, Strategy> = {};
+export const eventsStrategies: Record<string, Strategy> = {
+  events: eventStrategy,
+};
