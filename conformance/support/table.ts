@@ -1,9 +1,11 @@
 // kubectl's human-readable tables, cell by cell and byte for byte.
 //
-// kubectl prints tables through Go's text/tabwriter with minwidth 6, padding 3, pad char ' ' and no flags
-// (k8s.io/cli-runtime/pkg/printers.GetNewTabWriter). Every cell but the last one in a line is tab-terminated,
-// so a column is max(6, widest cell + 3) wide and the last cell is never padded. A blank line (or a flush,
-// as `get -w` does after every event) starts a new block with its own widths.
+// kubectl prints tables through a tabwriter (k8s.io/cli-runtime/pkg/printers.GetNewTabWriter: minwidth 6,
+// padding 3, pad char ' ', flag RememberWidths). Every cell but the last one in a line is tab-terminated,
+// so a column is max(6, widest cell + 3) wide and the last cell is never padded. `kubectl get` resets the
+// remembered widths for every kind and prints a blank line between kinds, so each kind's table is aligned
+// on its own. `get -w` flushes after every event, and RememberWidths keeps an event row at least as wide,
+// column by column, as everything printed before it (it can only grow).
 //
 // The checks here split kubectl's output into cells, re-render the cells the way tabwriter would and
 // require the result to equal the output exactly (so the column layout is exactly what a real cluster
@@ -21,21 +23,33 @@ export const CLUSTER_IP = /^10\.(?:9[6-9]|10\d|11[01])\.\d{1,3}\.\d{1,3}$/;
 const MIN_WIDTH = 6;
 const PADDING = 3;
 
-/** Go tabwriter output for one block of rows (each row: cells; all but the last are tab-terminated). */
-export function renderBlock(rows: string[][]): string {
-  const ncols = Math.max(0, ...rows.map((r) => r.length - 1));
-  const widths: number[] = [];
-  for (let c = 0; c < ncols; c++) {
-    let w = MIN_WIDTH;
-    for (const r of rows) {
-      if (c < r.length - 1) w = Math.max(w, [...r[c]!].length + PADDING);
+/**
+ * The tabwriter output for consecutive flushes, each a block of rows (each row: cells; all but the last
+ * are tab-terminated), with widths remembered from one flush to the next.
+ */
+export function renderFlushes(flushes: string[][][]): string {
+  const remembered: number[] = [];
+  let out = '';
+  for (const rows of flushes) {
+    const ncols = Math.max(0, ...rows.map((r) => r.length - 1));
+    for (let c = 0; c < ncols; c++) {
+      let w = Math.max(MIN_WIDTH, remembered[c] ?? 0);
+      for (const r of rows) {
+        if (c < r.length - 1) w = Math.max(w, [...r[c]!].length + PADDING);
+      }
+      remembered[c] = w;
     }
-    widths.push(w);
+    out += rows
+      .map((r) => r.map((cell, i) => (i < r.length - 1 ? cell + ' '.repeat(remembered[i]! - [...cell].length) : cell)).join(''))
+      .map((l) => `${l}\n`)
+      .join('');
   }
-  return rows
-    .map((r) => r.map((cell, i) => (i < r.length - 1 ? cell + ' '.repeat(widths[i]! - [...cell].length) : cell)).join(''))
-    .map((l) => `${l}\n`)
-    .join('');
+  return out;
+}
+
+/** The tabwriter output for one block of rows printed in one go. */
+export function renderBlock(rows: string[][]): string {
+  return renderFlushes([rows]);
 }
 
 /**
@@ -109,11 +123,28 @@ export function expectTables(text: string, expected: Cell[][][], opts: TableChec
   return blocks.map((b, i) => expectBlock(b, expected[i]!, opts));
 }
 
-/** Checks one line printed as its own tabwriter block (a `get -w` event). */
-export function expectLine(line: string, expected: Cell[], opts: TableCheckOptions = {}): string[] {
+/**
+ * Checks `kubectl get -w` output: the initial list (header and rows, one flush), then one row per event
+ * (one flush each, widths remembered). `isEvent` tells the first event line apart from the list.
+ * Rows matching opts.optionalRow are allowed anywhere after the header and left out of the comparison.
+ */
+export function expectWatch(
+  stdout: string,
+  isEvent: (line: string) => boolean,
+  expectedList: Cell[][],
+  expectedEvents: Cell[][],
+  opts: TableCheckOptions = {},
+): void {
   const ctx = opts.context ? `\n${opts.context}` : '';
-  const cells = parseLine(line);
-  assert.equal(`${line.replace(/\n$/, '')}\n`, renderBlock([cells]), `column layout differs from what kubectl's tabwriter prints${ctx}`);
-  assert.deepEqual([cells], expectedAsText([cells], [expected]), `row cells differ${ctx}`);
-  return cells;
+  assert.ok(stdout.endsWith('\n'), `output does not end with a newline${ctx}`);
+  const lines = stdout.slice(0, -1).split('\n');
+  let first = lines.findIndex(isEvent);
+  if (first < 0) first = lines.length;
+  const list = parseBlock(lines.slice(0, first).join('\n') + '\n');
+  const events = lines.slice(first).map(parseLine);
+  assert.equal(stdout, renderFlushes([list, ...events.map((e) => [e])]), `column layout differs from what kubectl's tabwriter prints${ctx}`);
+  const keptList = list.filter((r, i) => i === 0 || !opts.optionalRow?.(r));
+  assert.deepEqual(keptList, expectedAsText(keptList, expectedList), `cells of the initial list differ${ctx}`);
+  const keptEvents = events.filter((r) => !opts.optionalRow?.(r));
+  assert.deepEqual(keptEvents, expectedAsText(keptEvents, expectedEvents), `event rows differ${ctx}`);
 }

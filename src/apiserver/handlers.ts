@@ -11,6 +11,7 @@ import type { Registry } from '../registry/registry.ts';
 import { validateListOptions, type GenericStore } from '../registry/store.ts';
 import type { Discovery } from './discovery.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
+import { decodeProtobufRequestBody } from './protobuf/decode.ts';
 import type { ResourceRoute } from './paths.ts';
 import { listJSON, reply, sendBody, sendStatus } from './respond.ts';
 import { partialObjectMetadata, toTable, type IncludeObject } from './table.ts';
@@ -72,6 +73,7 @@ function includeObject(query: Query): IncludeObject {
 function decodeBody(req: Request): unknown {
   const kind = bodyKind(req.get('content-type'), false);
   const buf = req.body as Buffer | undefined;
+  if (kind === 'protobuf') return decodeProtobufRequestBody(buf);
   const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : '';
   if (text.trim() === '') throw badRequest('the body of the request was empty');
   try {

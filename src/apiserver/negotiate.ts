@@ -63,7 +63,7 @@ export function negotiate(accept: string | undefined, opts: { list: boolean; all
   throw notAcceptable(SERVED_MEDIA_TYPES);
 }
 
-export type BodyKind = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyKind = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 export function bodyKind(contentType: string | undefined, patch: boolean): BodyKind {
   const t = (contentType ?? '').split(';')[0]!.trim().toLowerCase();
@@ -88,5 +88,6 @@ export function bodyKind(contentType: string | undefined, patch: boolean): BodyK
   }
   if (t === 'application/json' || t === '') return 'json';
   if (t === 'application/yaml') return 'yaml';
-  throw unsupportedMediaType(['application/json', 'application/yaml']);
+  if (t === 'application/vnd.kubernetes.protobuf') return 'protobuf';
+  throw unsupportedMediaType(['application/json', 'application/yaml', 'application/vnd.kubernetes.protobuf']);
 }

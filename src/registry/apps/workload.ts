@@ -20,7 +20,6 @@ import {
   selectorMatches,
   SELECTOR_MISMATCH,
   validateLabelSelector,
-  type Obj,
 } from './common.ts';
 import { validatePodTemplate } from './podtemplate-defaults.ts';
 

@@ -11,6 +11,7 @@ import {
   asObjArray,
   asString,
   clone,
+  convertSelector,
   deepEqual,
   ensureObj,
   formatSelectorCell,
@@ -21,7 +22,6 @@ import {
   isDNS1123Label,
   isObj,
   isSet,
-  selectorMatches,
   spec,
   status,
   validateImmutable,
@@ -128,15 +128,12 @@ function validateGeneratedSelector(obj: KObject): FieldError[] {
     [LEGACY_CONTROLLER_UID_LABEL]: uid,
     [LEGACY_JOB_NAME_LABEL]: name,
   };
-  if (!selectorMatches(s.selector, expected) && selectorMatchesIsDefined(s.selector)) {
+  // Only a selector that converts is compared with the expected labels.
+  const selector = convertSelector(s.selector);
+  if (selector && !selector.matches(expected)) {
     errs.push(goInvalid('spec.selector', goLabelSelector(s.selector), '`selector` not auto-generated'));
   }
   return errs;
-}
-
-function selectorMatchesIsDefined(sel: unknown): boolean {
-  // Only a selector that converts is compared with the expected labels.
-  return formatSelectorCell(sel) !== '<error>';
 }
 
 const POD_FAILURE_ACTIONS = ['Count', 'FailIndex', 'FailJob', 'Ignore'];
@@ -258,9 +255,7 @@ export function validateJob(obj: KObject): FieldError[] {
   errs.push(...validateJobSpecFields(s, 'spec'));
   if (!isObj(s.selector)) errs.push(fieldErrors.required('spec.selector'));
   else errs.push(...validateLabelSelector(s.selector, 'spec.selector'));
-  if (formatSelectorCell(s.selector) !== '<error>') {
-    errs.push(...validateTemplateMatchesSelector(s.selector, s.template, 'spec.template'));
-  }
+  if (convertSelector(s.selector)) errs.push(...validateTemplateMatchesSelector(s.selector, s.template, 'spec.template'));
   if (s.completionMode === 'Indexed' && asNumber(s.completions) > 0) {
     const host = `${obj.metadata.name ?? ''}-${asNumber(s.completions) - 1}`;
     if (isDNS1123Label(host).length > 0) {

@@ -146,12 +146,12 @@ export function jsonDiff(before: unknown, after: unknown): string {
     if (i < n && j < m && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < m && (i === n || dp[i]![j + 1]! >= dp[i + 1]![j]!)) {
-      out.push(`+ ${b[j]!.trim()}`);
-      j++;
-    } else {
+    } else if (i < n && (j === m || dp[i + 1]![j]! >= dp[i]![j + 1]!)) {
       out.push(`- ${a[i]!.trim()}`);
       i++;
+    } else {
+      out.push(`+ ${b[j]!.trim()}`);
+      j++;
     }
   }
   return out.join('\n');
