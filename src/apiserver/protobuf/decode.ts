@@ -5,7 +5,7 @@
 //   { 1: typeMeta { 1: apiVersion, 2: kind }, 2: raw (the object's own message), 3: contentEncoding, 4: contentType }.
 // The object message is decoded with the field tables in schema.ts and shaped the way Go's encoding/json
 // would print the typed object (omitempty, pointers, inline structs, Time/Quantity/IntOrString forms).
-import { StatusError, badRequest, unsupportedMediaType } from '../../api/errors.ts';
+import { badRequest, unsupportedMediaType } from '../../api/errors.ts';
 import { MESSAGES, isScalar, messageForKind, type FieldDef, type MessageDef } from './schema.ts';
 import { WIRE_BYTES, WIRE_FIXED32, WIRE_FIXED64, WIRE_VARINT, WireError, readFields, unpackVarints, type RawField } from './wire.ts';
 
@@ -108,11 +108,8 @@ export function decodeProtobufRequestBody(body: Buffer | undefined): Record<stri
     return decodeProtobufObject(body);
   } catch (err) {
     if (err instanceof ProtobufDecodeError) {
-      if (err.reason === 'unsupported-kind') {
-        const e: StatusError = unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE]);
-        e.message = `${e.message} (${err.message})`;
-        throw e;
-      }
+      // No schema for this kind: the client can resend it as JSON or YAML.
+      if (err.reason === 'unsupported-kind') throw unsupportedMediaType(['application/json', 'application/yaml', PROTOBUF_MEDIA_TYPE]);
       throw badRequest(`the object provided is unrecognized: ${err.message}`);
     }
     throw err;

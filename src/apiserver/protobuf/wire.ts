@@ -109,21 +109,21 @@ export class Reader {
     }
   }
 
+  /** Skips to the end group matching `field` (iteratively: nesting depth is attacker-controlled). */
   private skipGroup(field: number): void {
-    for (;;) {
+    const open = [field];
+    while (open.length > 0) {
       if (this.done()) throw new WireError('unterminated group');
       const tag = this.uint();
       const f = Math.floor(tag / 8);
       const wire = tag & 7;
       if (wire === WIRE_END_GROUP) {
-        if (f !== field) throw new WireError('mismatched end group');
-        return;
-      }
-      if (wire === WIRE_VARINT) this.varint();
+        if (f !== open.pop()) throw new WireError('mismatched end group');
+      } else if (wire === WIRE_START_GROUP) open.push(f);
+      else if (wire === WIRE_VARINT) this.varint();
       else if (wire === WIRE_FIXED64) this.fixed64();
       else if (wire === WIRE_BYTES) this.bytes();
       else if (wire === WIRE_FIXED32) this.fixed32();
-      else if (wire === WIRE_START_GROUP) this.skipGroup(f);
       else throw new WireError(`unexpected wire type ${wire}`);
     }
   }
