@@ -24,14 +24,16 @@ export interface RunningCluster {
 export interface StartOptions {
   /** How long to wait for the `export KUBECONFIG=` line. */
   startTimeoutMs?: number;
-  /** Keep the state dir after stop() (for debugging). */
+  /** Keep the state dir after stop() (for debugging, or to restart on it). */
   keepStateDir?: boolean;
+  /** Use this state dir instead of a fresh temporary one. */
+  stateDir?: string;
 }
 
 const MAX_OUTPUT = 64 * 1024;
 
 export async function startCluster(opts: StartOptions = {}): Promise<RunningCluster> {
-  const stateDir = mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-conformance-'));
+  const stateDir = opts.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-conformance-'));
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', 'src/cli/main.ts', 'up', '--port', '0', '--state-dir', stateDir],

@@ -219,6 +219,49 @@ describe('apiserver CRUD', () => {
     });
   });
 
+  it('deletes pods gracefully when they are on a node, at once otherwise', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const pod = (name: string, nodeName?: string) => ({
+      metadata: { name },
+      spec: { ...(nodeName ? { nodeName } : {}), containers: [{ name: 'c', image: 'nginx' }] },
+    });
+    await request(app).post(PODS).send(pod('unscheduled'));
+    const gone = await request(app).delete(`${PODS}/unscheduled`);
+    assert.equal(gone.status, 200);
+    assert.equal(gone.body.kind, 'Pod');
+    assert.equal((await request(app).get(`${PODS}/unscheduled`)).status, 404);
+
+    await request(app).post(PODS).send(pod('placed', 'node-1'));
+    const marked = await request(app).delete(`${PODS}/placed`);
+    assert.equal(marked.status, 200);
+    assert.equal(marked.body.metadata.deletionGracePeriodSeconds, 30);
+    assert.ok(Date.parse(marked.body.metadata.deletionTimestamp) > Date.now());
+    const still = await request(app).get(`${PODS}/placed`);
+    assert.equal(still.status, 200);
+    const table = await request(app).get(`${PODS}/placed`).set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io');
+    assert.equal(table.body.rows[0].cells[2], 'Terminating');
+    const forced = await request(app).delete(`${PODS}/placed`).send({ gracePeriodSeconds: 0 });
+    assert.equal(forced.status, 200);
+    assert.equal((await request(app).get(`${PODS}/placed`)).status, 404);
+  });
+
+  it('binds a pod to a node once', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    await request(app).post(PODS).send({ metadata: { name: 'tobind' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    const bind = await request(app)
+      .post(`${PODS}/tobind/binding`)
+      .send({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'tobind' }, target: { kind: 'Node', name: 'node-a' } });
+    assert.equal(bind.status, 201);
+    const got = await request(app).get(`${PODS}/tobind`);
+    assert.equal(got.body.spec.nodeName, 'node-a');
+    assert.ok(got.body.status.conditions.some((c: { type: string; status: string }) => c.type === 'PodScheduled' && c.status === 'True'));
+    const again = await request(app)
+      .post(`${PODS}/tobind/binding`)
+      .send({ apiVersion: 'v1', kind: 'Binding', metadata: { name: 'tobind' }, target: { kind: 'Node', name: 'node-b' } });
+    assert.equal(again.status, 409);
+    assert.equal(again.body.message, 'Operation cannot be fulfilled on pods "tobind": pod tobind is already assigned to node "node-a"');
+  });
+
   it('deletes collections by selector', async () => {
     for (const n of ['dc1', 'dc2', 'dc3']) await request(app).post(CM).send({ metadata: { name: n, labels: { dc: n === 'dc3' ? 'keep' : 'go' } } });
     const res = await request(app).delete(`${CM}?labelSelector=dc%3Dgo`);

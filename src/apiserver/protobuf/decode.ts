@@ -98,14 +98,24 @@ export function decodeProtobufObjectDetailed(body: Buffer): DecodedObject {
   return { object: withTypeMeta(object, apiVersion, kind), apiVersion, kind, unknownFields };
 }
 
+/** What to do with fields on the wire that the schema does not know. */
+export interface RequestDecodeOptions {
+  /** Reject the body (400) instead of dropping unknown fields. */
+  strict?: boolean;
+  /** Called once per dropped field (e.g. to emit a `Warning:` header), as `unknown field "path#number"`. */
+  warn?: (message: string) => void;
+}
+
 /**
  * For the HTTP layer: decode a request body or throw the StatusError the API server would answer with
- * (415 for kinds without a schema, 400 for malformed bytes).
+ * (415 for kinds without a schema, 400 for malformed bytes). Unknown fields are dropped by default, as
+ * upstream's protobuf decoder does.
  */
-export function decodeProtobufRequestBody(body: Buffer | undefined): Record<string, unknown> {
+export function decodeProtobufRequestBody(body: Buffer | undefined, opts: RequestDecodeOptions = {}): Record<string, unknown> {
   if (!Buffer.isBuffer(body) || body.length === 0) throw badRequest('the body of the request was empty');
+  let decoded: DecodedObject;
   try {
-    return decodeProtobufObject(body);
+    decoded = decodeProtobufObjectDetailed(body);
   } catch (err) {
     if (err instanceof ProtobufDecodeError) {
       // No schema for this kind: the client can resend it as JSON or YAML.
@@ -114,6 +124,12 @@ export function decodeProtobufRequestBody(body: Buffer | undefined): Record<stri
     }
     throw err;
   }
+  if (decoded.unknownFields.length > 0) {
+    const fields = decoded.unknownFields.map((f) => `unknown field "${f}"`);
+    if (opts.strict) throw badRequest(`strict decoding error: ${fields.join(', ')}`);
+    for (const f of fields) opts.warn?.(f);
+  }
+  return decoded.object;
 }
 
 function withTypeMeta(obj: Record<string, unknown>, apiVersion: string, kind: string): Record<string, unknown> {

@@ -578,6 +578,17 @@ describe('protobuf decoding: hand-built messages', () => {
     assert.throws(() => decodeProtobufRequestBody(Buffer.alloc(0)), (e: unknown) => e instanceof StatusError && e.code === 400);
   });
 
+  it('drops unknown fields by default, warns about them, and rejects them when strict', () => {
+    const body = envelope('v1', 'ConfigMap', msg(sub(1, msg(str(1, 'c'))), int(42, 7)));
+    const warnings: string[] = [];
+    assert.deepEqual(decodeProtobufRequestBody(body, { warn: (m) => warnings.push(m) }), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    assert.deepEqual(warnings, ['unknown field "<root>#42"']);
+    assert.throws(
+      () => decodeProtobufRequestBody(body, { strict: true }),
+      (e: unknown) => e instanceof StatusError && e.code === 400 && /unknown field "<root>#42"/.test(e.message),
+    );
+  });
+
   it('has a consistent schema table', () => {
     assert.ok(Object.keys(MESSAGES).length > 150);
     for (const k of ['v1/ConfigMap', 'v1/Secret', 'v1/Namespace', 'v1/ServiceAccount', 'v1/ResourceQuota', 'v1/Service', 'v1/Pod', 'apps/v1/Deployment', 'batch/v1/Job', 'batch/v1/CronJob']) {
