@@ -273,8 +273,11 @@ function deleteOptions(req: Request, query: Query): DeleteOptions {
   let opts: DeleteOptions = {};
   if (text) {
     let body: Record<string, unknown>;
-    try {
-      body = (bodyKind(req.get('content-type'), false) === 'yaml' ? YAML.parse(text) : JSON.parse(text)) as Record<string, unknown>;
+    const kind = bodyKind(req.get('content-type'), false);
+    // client-go controllers send DeleteOptions as protobuf; kubectl sends JSON.
+    if (kind === 'protobuf') body = decodeProtobufRequestBody(buf!) as Record<string, unknown>;
+    else try {
+      body = (kind === 'yaml' ? YAML.parse(text) : JSON.parse(text)) as Record<string, unknown>;
     } catch (err) {
       throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -364,13 +364,40 @@ const SOURCES: Record<string, string> = {
     '5 jobTemplate JobTemplateSpec; 6 successfulJobsHistoryLimit i32?; 7 failedJobsHistoryLimit i32?',
   CronJobStatus: '1 active []ObjectReference; 4 lastScheduleTime T; 5 lastSuccessfulTime T',
 
+  // ---- k8s.io/api/coordination/v1
+  Lease: '1 metadata ObjectMeta; 2 spec LeaseSpec',
+  LeaseSpec:
+    '1 holderIdentity s?; 2 leaseDurationSeconds i32?; 3 acquireTime MT; 4 renewTime MT; 5 leaseTransitions i32?;' +
+    '6 strategy s?; 7 preferredHolder s?',
+
+  // ---- k8s.io/api/discovery/v1 (names prefixed where they clash with core/v1)
+  EndpointSlice: '1 metadata ObjectMeta; 4 addressType s!; 2 endpoints []DiscoveryEndpoint; 3 ports []DiscoveryEndpointPort',
+  DiscoveryEndpoint:
+    '1 addresses []s; 2 conditions DiscoveryEndpointConditions; 3 hostname s?; 4 targetRef ObjectReference;' +
+    '5 deprecatedTopology map<s,s>; 6 nodeName s?; 7 zone s?; 8 hints DiscoveryEndpointHints',
+  DiscoveryEndpointConditions: '1 ready b?; 2 serving b?; 3 terminating b?',
+  DiscoveryEndpointHints: '1 forZones []DiscoveryForZone; 2 forNodes []DiscoveryForNode',
+  DiscoveryForZone: '1 name s!',
+  DiscoveryForNode: '1 name s!',
+  DiscoveryEndpointPort: '1 name s?; 2 protocol s?; 3 port i32?; 4 appProtocol s?',
+
+  // ---- k8s.io/api/events/v1
+  EventsV1Event:
+    '1 metadata ObjectMeta; 2 eventTime MT!; 3 series EventsV1EventSeries; 4 reportingController s; 5 reportingInstance s;' +
+    '6 action s; 7 reason s; 8 regarding ObjectReference; 9 related ObjectReference; 10 note s; 11 type s;' +
+    '12 deprecatedSource EventSource; 13 deprecatedFirstTimestamp T; 14 deprecatedLastTimestamp T; 15 deprecatedCount i32',
+  EventsV1EventSeries: '1 count i32!; 2 lastObservedTime MT!',
+
   // ---- k8s.io/api/autoscaling/v1
   Scale: OBJECT('ScaleSpec', 'ScaleStatus'),
   ScaleSpec: '1 replicas i32',
   ScaleStatus: '1 replicas i32!; 2 selector s',
 };
 
-/** Top-level kinds: `apiVersion/kind` → message. Option kinds are accepted under any group version. */
+/**
+ * Top-level kinds per group version; `Kind=Message` where the message name differs from the kind.
+ * Option kinds are accepted under any group version.
+ */
 const KIND_TABLE: Record<string, string[]> = {
   v1: [
     'ConfigMap', 'Secret', 'Namespace', 'ServiceAccount', 'ResourceQuota', 'LimitRange', 'Service', 'Endpoints',
@@ -379,6 +406,9 @@ const KIND_TABLE: Record<string, string[]> = {
   'apps/v1': ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision'],
   'batch/v1': ['Job', 'CronJob'],
   'autoscaling/v1': ['Scale'],
+  'coordination.k8s.io/v1': ['Lease'],
+  'discovery.k8s.io/v1': ['EndpointSlice'],
+  'events.k8s.io/v1': ['Event=EventsV1Event'],
 };
 const ANY_VERSION_KINDS = new Set(['DeleteOptions']);
 
@@ -439,13 +469,17 @@ export const MESSAGES: Readonly<Record<string, MessageDef>> = build();
 /** The message describing `apiVersion`/`kind`, or undefined when we have no schema for it. */
 export function messageForKind(apiVersion: string, kind: string): string | undefined {
   if (ANY_VERSION_KINDS.has(kind)) return kind;
-  return KIND_TABLE[apiVersion]?.includes(kind) ? kind : undefined;
+  for (const entry of KIND_TABLE[apiVersion] ?? []) {
+    const [k, m] = entry.split('=') as [string, string | undefined];
+    if (k === kind) return m ?? k;
+  }
+  return undefined;
 }
 
 /** All `apiVersion/kind` pairs with a schema (for diagnostics and tests). */
 export function supportedKinds(): string[] {
   const out: string[] = [];
-  for (const [gv, kinds] of Object.entries(KIND_TABLE)) for (const k of kinds) out.push(`${gv}/${k}`);
+  for (const [gv, kinds] of Object.entries(KIND_TABLE)) for (const k of kinds) out.push(`${gv}/${k.split('=')[0]}`);
   for (const k of ANY_VERSION_KINDS) out.push(`*/${k}`);
   return out;
 }

@@ -486,6 +486,52 @@ describe('protobuf decoding: hand-built messages', () => {
     });
   });
 
+  it('decodes the objects controllers write: Lease, EndpointSlice, events.k8s.io Event', () => {
+    const lease = msg(sub(1, meta('l')), sub(2, msg(str(1, 'node-a'), int(2, 15), sub(3, time(T1, 1000)), sub(4, time(T1 + 5, 250_000_000)), int(5, 0))));
+    assert.deepEqual(decodeProtobufObject(envelope('coordination.k8s.io/v1', 'Lease', lease)), {
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      metadata: { name: 'l', creationTimestamp: null },
+      spec: {
+        holderIdentity: 'node-a',
+        leaseDurationSeconds: 15,
+        acquireTime: '2023-11-14T22:13:20.000001Z',
+        renewTime: '2023-11-14T22:13:25.250000Z',
+        leaseTransitions: 0,
+      },
+    });
+    const slice = msg(
+      sub(1, meta('s-abc')),
+      str(4, 'IPv4'),
+      sub(2, msg(str(1, '10.0.0.1'), sub(2, msg(int(1, true), int(2, true), int(3, false))), sub(4, msg(str(1, 'Pod'), str(3, 'p'))), str(6, 'n1'))),
+      sub(3, msg(str(1, 'http'), str(2, 'TCP'), int(3, 8080))),
+    );
+    assert.deepEqual(decodeProtobufObject(envelope('discovery.k8s.io/v1', 'EndpointSlice', slice)), {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 's-abc', creationTimestamp: null },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.0.0.1'], conditions: { ready: true, serving: true, terminating: false }, targetRef: { kind: 'Pod', name: 'p' }, nodeName: 'n1' }],
+      ports: [{ name: 'http', protocol: 'TCP', port: 8080 }],
+    });
+    const ev = msg(sub(1, meta('e')), sub(2, time(T1, 7000)), str(4, 'kubelet'), str(5, 'n1'), str(6, 'Pull'), str(7, 'Pulled'), sub(8, msg(str(1, 'Pod'), str(3, 'p'))), str(10, 'done'), str(11, 'Normal'), sub(12, Buffer.alloc(0)), sub(13, Buffer.alloc(0)), int(15, 0));
+    assert.deepEqual(decodeProtobufObject(envelope('events.k8s.io/v1', 'Event', ev)), {
+      apiVersion: 'events.k8s.io/v1',
+      kind: 'Event',
+      metadata: { name: 'e', creationTimestamp: null },
+      eventTime: '2023-11-14T22:13:20.000007Z',
+      reportingController: 'kubelet',
+      reportingInstance: 'n1',
+      action: 'Pull',
+      reason: 'Pulled',
+      regarding: { kind: 'Pod', name: 'p' },
+      note: 'done',
+      type: 'Normal',
+      deprecatedSource: {},
+      deprecatedFirstTimestamp: null,
+    });
+  });
+
   it('follows protobuf merge rules: last scalar wins, repeated message occurrences merge', () => {
     const raw = msg(sub(1, msg(str(1, 'first'))), sub(1, msg(str(1, 'second'), str(3, 'ns'))), entry(2, 'k', 'v1'), entry(2, 'k', 'v2'));
     assert.deepEqual(decodeProtobufObject(envelope('v1', 'ConfigMap', raw)), {
