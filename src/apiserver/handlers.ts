@@ -6,9 +6,9 @@ import { groupVersion, type KObject } from '../api/types.ts';
 import { applyJSONPatch } from '../patch/json-patch.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
 import type { DeleteOptions, ListParams, WatchParams, WriteOptions } from '../registry/options.ts';
-import { formatLabelSelector, type LabelSelectorSpec } from '../registry/printing.ts';
+import { formatLabelMap, formatLabelSelector, type LabelSelectorSpec } from '../registry/printing.ts';
 import type { Registry } from '../registry/registry.ts';
-import { validateListOptions, type GenericStore } from '../registry/store.ts';
+import { nowRFC3339, type GenericStore } from '../registry/store.ts';
 import type { Discovery } from './discovery.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
 import { decodeProtobufRequestBody } from './protobuf/decode.ts';
@@ -70,17 +70,25 @@ function includeObject(query: Query): IncludeObject {
   return 'Metadata';
 }
 
-function decodeBody(req: Request): unknown {
-  const kind = bodyKind(req.get('content-type'), false);
+/** The request body decoded by its Content-Type, or undefined when there is none. */
+function readBody(req: Request): unknown {
   const buf = req.body as Buffer | undefined;
+  if (!Buffer.isBuffer(buf) || buf.length === 0) return undefined;
+  const kind = bodyKind(req.get('content-type'), false);
   if (kind === 'protobuf') return decodeProtobufRequestBody(buf);
-  const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : '';
-  if (text.trim() === '') throw badRequest('the body of the request was empty');
+  const text = buf.toString('utf8');
+  if (text.trim() === '') return undefined;
   try {
     return kind === 'yaml' ? YAML.parse(text) : JSON.parse(text);
   } catch (err) {
     throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+function decodeBody(req: Request): unknown {
+  const body = readBody(req);
+  if (body === undefined) throw badRequest('the body of the request was empty');
+  return body;
 }
 
 function sendObject(res: Response, code: number, store: GenericStore, obj: KObject, out: OutputKind, query: Query): void {
@@ -268,19 +276,9 @@ function patcher(req: Request): (cur: KObject) => KObject {
 }
 
 function deleteOptions(req: Request, query: Query): DeleteOptions {
-  const buf = req.body as Buffer | undefined;
-  const text = Buffer.isBuffer(buf) ? buf.toString('utf8').trim() : '';
+  const body = readBody(req) as Record<string, unknown> | undefined;
   let opts: DeleteOptions = {};
-  if (text) {
-    let body: Record<string, unknown>;
-    const kind = bodyKind(req.get('content-type'), false);
-    // client-go controllers send DeleteOptions as protobuf; kubectl sends JSON.
-    if (kind === 'protobuf') body = decodeProtobufRequestBody(buf!) as Record<string, unknown>;
-    else try {
-      body = (kind === 'yaml' ? YAML.parse(text) : JSON.parse(text)) as Record<string, unknown>;
-    } catch (err) {
-      throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
-    }
+  if (body) {
     opts = {
       gracePeriodSeconds: body.gracePeriodSeconds as number | undefined,
       propagationPolicy: body.propagationPolicy as DeleteOptions['propagationPolicy'],
@@ -337,23 +335,27 @@ async function watch(
       if (timer) clearTimeout(timer);
     },
   });
-  // Validation errors must come back as plain HTTP errors before the stream starts.
   if (route.name !== undefined) throw methodNotAllowed(store.gr, 'watch');
-  validateListOptions(params, true);
-  store.selection(params);
-  sink.start();
   req.on('close', () => sink.end());
+  try {
+    handle = await store.watch(route.namespace, params, sink);
+  } catch (err) {
+    // Errors before the first event (invalid options, selectors, storage) are plain HTTP errors;
+    // later ones end the stream with an ERROR event.
+    if (!sink.started) throw err;
+    if (err instanceof StatusError) sink.error(err.status);
+    else sink.end();
+    return;
+  }
+  if (sink.closed) {
+    handle.stop();
+    return;
+  }
+  sink.start();
   // Without timeoutSeconds upstream picks a random 30–60 minute lifetime so clients re-watch eventually.
   const seconds = timeoutSeconds ?? 1800 + Math.floor(Math.random() * 1800);
   timer = setTimeout(() => sink.end(), seconds * 1000);
   timer.unref();
-  try {
-    handle = await store.watch(route.namespace, params, sink);
-    if (sink.closed) handle.stop();
-  } catch (err) {
-    if (err instanceof StatusError) sink.error(err.status);
-    else sink.end();
-  }
 }
 
 interface ScaleObject extends KObject {
@@ -368,15 +370,13 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
     const status = (obj.status ?? {}) as { replicas?: number };
     // ReplicationControllers carry a plain label map; apps workloads a LabelSelector.
     const sel = spec.selector as LabelSelectorSpec | undefined;
-    const selector =
+    const formatted =
       store.decl.group === ''
-        ? Object.entries((spec.selector ?? {}) as Record<string, string>)
-            .sort(([a], [b]) => (a < b ? -1 : 1))
-            .map(([k, v]) => `${k}=${v}`)
-            .join(',')
+        ? formatLabelMap(spec.selector as Record<string, string> | undefined)
         : sel && (sel.matchLabels || sel.matchExpressions)
-          ? formatLabelSelector(sel).replace(/^<none>$/, '')
-          : '';
+          ? formatLabelSelector(sel)
+          : '<none>';
+    const selector = formatted === '<none>' ? '' : formatted;
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
@@ -461,7 +461,7 @@ async function bind(
       pod.spec = spec;
       const status = (pod.status ?? {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string | null; lastProbeTime?: null }[] };
       const conds = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
-      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: new Date(Math.floor(Date.now() / 1000) * 1000).toISOString().replace('.000Z', 'Z') });
+      conds.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: nowRFC3339() });
       status.conditions = conds;
       pod.status = status;
       delete pod.metadata.resourceVersion;

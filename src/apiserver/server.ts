@@ -2,8 +2,7 @@
 import express, { type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
-import { StatusError, internalError, pathNotFound } from '../api/errors.ts';
-import { groupVersion } from '../api/types.ts';
+import { pathNotFound } from '../api/errors.ts';
 import { Registry, type RegistryOptions } from '../registry/registry.ts';
 import type { Storage } from '../storage/interface.ts';
 import { Discovery } from './discovery.ts';
@@ -164,4 +163,3 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   };
 }
 
-export { groupVersion, StatusError, internalError };

@@ -20,6 +20,8 @@ export interface StreamOptions {
 export class HttpWatchSink implements WatchSink {
   private ended = false;
   private sentHeaders = false;
+  /** Headers go out with the first event, so errors before it can still be plain HTTP errors. */
+  started = false;
 
   constructor(
     private readonly res: Response,
@@ -27,6 +29,8 @@ export class HttpWatchSink implements WatchSink {
   ) {}
 
   start(): void {
+    if (this.started || this.ended) return;
+    this.started = true;
     this.res.status(200);
     this.res.setHeader('Content-Type', 'application/json');
     this.res.setHeader('Cache-Control', 'no-cache, private');
@@ -35,6 +39,7 @@ export class HttpWatchSink implements WatchSink {
 
   private write(line: string): boolean {
     if (this.ended) return false;
+    this.start();
     this.res.write(line);
     return this.res.writableLength < MAX_BUFFERED;
   }
@@ -71,7 +76,7 @@ export class HttpWatchSink implements WatchSink {
   end(): void {
     if (this.ended) return;
     this.ended = true;
-    this.res.end();
+    if (!this.res.writableEnded) this.res.end();
     this.opts.onEnd();
   }
 

@@ -240,8 +240,7 @@ export class GenericStore {
     } else if (rv !== undefined && rv !== '') {
       const want = parseRV(rv);
       if (exact) revision = want;
-      else await this.ensureNotTooLarge(want);
-      if (exact && want > 0) await this.ensureNotTooLarge(want);
+      await this.ensureNotTooLarge(want);
     }
     const filtered = !sel.label.empty() || !sel.field.empty();
     let res;
@@ -254,7 +253,7 @@ export class GenericStore {
       });
     } catch (err) {
       if (err instanceof StorageError && err.code === 'Compacted') {
-        if (params.continue) throw continueExpired(params.continue, this.resourcePrefix, startKey!);
+        if (params.continue) throw continueExpired(this.resourcePrefix, startKey!);
         throw expired('The resourceVersion for the provided list is too old.');
       }
       throw this.storageError(err, '');
@@ -648,12 +647,11 @@ function asObject(input: unknown): KObject {
   return obj;
 }
 
-function continueExpired(token: string, resourcePrefix: string, startKey: string): StatusError {
+function continueExpired(resourcePrefix: string, startKey: string): StatusError {
   const next = encodeContinue(startKey, resourcePrefix, -1);
   const err = expired(
     'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
   );
-  void token;
   err.status.metadata.continue = next;
   return err;
 }

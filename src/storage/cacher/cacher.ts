@@ -346,12 +346,6 @@ export class Cacher {
     }
   }
 
-  get watcherCount(): number {
-    let n = this.watchers.size;
-    for (const s of this.watchersByIndex.values()) n += s.size;
-    return n;
-  }
-
   sendBookmarks(): void {
     const rev = this.revision;
     const send = (w: CacheWatcher) => {

@@ -112,7 +112,8 @@ export class EtcdStorage implements Storage {
     const items: KObject[] = [];
     let remaining: number | undefined;
     for (;;) {
-      const want = limit > 0 ? Math.min(ETCD_PAGE, Math.max(limit - items.length, opts.filter ? ETCD_PAGE : 0)) : ETCD_PAGE;
+      // With a filter, matches are unknown in advance, so read whole pages.
+      const want = limit > 0 && !opts.filter ? Math.min(ETCD_PAGE, limit - items.length) : ETCD_PAGE;
       let res;
       try {
         res = await this.client.kv.range({ key: start, range_end: end, limit: want, revision: revision || undefined });
