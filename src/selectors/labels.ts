@@ -1,6 +1,7 @@
 // Label selectors with the semantics and error texts of k8s.io/apimachinery/pkg/labels (Parse,
 // NewRequirement) and metav1.LabelSelectorAsSelector. Selectors are parsed once into compiled
 // requirements; matching is a tight loop that allocates nothing.
+import { isQualifiedName, isValidLabelValue } from '../api/names.ts';
 
 /** A selector string or spec that upstream rejects; `message` is upstream's error text. */
 export class SelectorParseError extends Error {
@@ -20,69 +21,6 @@ export interface LabelSelector {
   empty(): boolean;
   matches(labels: Record<string, string> | undefined): boolean;
   toString(): string;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Validation messages (k8s.io/apimachinery/pkg/util/validation, as released through v1.34)
-
-const NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const NAME_MSG =
-  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const VALUE_FMT = `(${NAME_FMT})?`;
-const VALUE_MSG =
-  "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-const DNS1123_SUBDOMAIN_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*';
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS1123_SUBDOMAIN_MSG =
-  "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
-
-function regexError(msg: string, fmt: string, ...examples: string[]): string {
-  if (examples.length === 0) return `${msg} (regex used for validation is '${fmt}')`;
-  return `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
-}
-const maxLenError = (n: number) => `must be no more than ${n} characters`;
-
-/** Go's len(s) > max, with len counting UTF-8 bytes. */
-function tooLong(s: string, max: number): boolean {
-  // a UTF-16 unit is at most 3 UTF-8 bytes, so short strings need no byte count
-  return s.length > max || (s.length * 3 > max && Buffer.byteLength(s, 'utf8') > max);
-}
-
-function qualifiedNameErrors(value: string): string[] {
-  const errs: string[] = [];
-  const parts = value.split('/');
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) {
-      errs.push('prefix part must be non-empty');
-    } else {
-      if (tooLong(prefix, 253)) errs.push(`prefix part ${maxLenError(253)}`);
-      if (!DNS1123_SUBDOMAIN_RE.test(prefix))
-        errs.push(`prefix part ${regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com')}`);
-    }
-  } else {
-    errs.push(
-      `a qualified name ${regexError(NAME_MSG, NAME_FMT, 'MyName', 'my.name', '123-abc')}` +
-        " with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
-    );
-    return errs;
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (tooLong(name, 63)) errs.push(`name part ${maxLenError(63)}`);
-  if (!NAME_RE.test(name)) errs.push(`name part ${regexError(NAME_MSG, NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-
-function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (tooLong(value, 63)) errs.push(maxLenError(63));
-  if (value.length > 0 && !NAME_RE.test(value)) errs.push(regexError(VALUE_MSG, VALUE_FMT, 'MyValue', 'my_value', '12345'));
-  return errs;
 }
 
 /** Go's strconv.Quote (printable non-ASCII is kept as is). */
@@ -269,7 +207,7 @@ function isSorted(a: readonly string[]): boolean {
 function newRequirement(key: string, op: LabelOperator, vals: string[] | null): Requirement {
   const values = vals ?? [];
   const errs: string[] = [];
-  const keyErrs = qualifiedNameErrors(key);
+  const keyErrs = isQualifiedName(key);
   if (keyErrs.length > 0) errs.push(invalid('key', goQuote(key), keyErrs.join('; ')));
   switch (op) {
     case 'in':
@@ -301,7 +239,7 @@ function newRequirement(key: string, op: LabelOperator, vals: string[] | null): 
       break;
   }
   for (let i = 0; i < values.length; i++) {
-    const ve = labelValueErrors(values[i]!);
+    const ve = isValidLabelValue(values[i]!);
     if (ve.length > 0) errs.push(invalid(`values[${i}][${key}]`, goQuote(values[i]!), ve.join('; ')));
   }
   if (errs.length > 0) throw new SelectorParseError(aggregate(errs));
@@ -503,7 +441,7 @@ class Parser {
     }
     const key = this.prevLit;
     if (t !== T_ID) throw new SelectorParseError(`found '${key}', expected: identifier`);
-    const keyErrs = qualifiedNameErrors(key);
+    const keyErrs = isQualifiedName(key);
     if (keyErrs.length > 0) throw new SelectorParseError(invalid('<nil>', goQuote(key), keyErrs.join('; ')));
     if (notExists) return newRequirement(key, '!', []);
     const la = this.peek(true);

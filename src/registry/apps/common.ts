@@ -5,9 +5,9 @@ import { FieldError, fieldErrors, type FieldErrorType } from '../../api/field-er
 import type { KObject } from '../../api/types.ts';
 import { labelSelectorFromSpec, SelectorParseError, type LabelSelector, type LabelSelectorSpec } from '../../selectors/labels.ts';
 import { validateLabels as validateLabelMap } from '../validation/objectmeta.ts';
-import { isQualifiedName, isValidLabelValue } from '../validation/names.ts';
+import { isQualifiedName, isValidLabelValue } from '../../api/names.ts';
 
-export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/names.ts';
+export { isDNS1123Label, isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../../api/names.ts';
 
 export type Obj = Record<string, unknown>;
 

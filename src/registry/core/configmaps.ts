@@ -1,7 +1,7 @@
 // ConfigMaps: ValidateConfigMap(Update) and printConfigMap.
 import { FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { byteLength, isConfigMapKey } from '../validation/names.ts';
+import { byteLength, isConfigMapKey } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { Path, obj, semanticEqual } from './util.ts';

@@ -2,7 +2,7 @@
 import { isIP } from 'node:net';
 import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { isDNS1123Subdomain, isQualifiedName } from '../validation/names.ts';
+import { isDNS1123Subdomain, isQualifiedName } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { PORT_PROTOCOLS } from './podspec.ts';

@@ -2,7 +2,7 @@
 // and printEvent.
 import { type FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { byteLength, isDNS1123Subdomain, isQualifiedName } from '../validation/names.ts';
+import { byteLength, isDNS1123Subdomain, isQualifiedName } from '../../api/names.ts';
 import { NAME_COLUMN, column, since } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { isObj, num, obj, str } from './util.ts';

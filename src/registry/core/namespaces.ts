@@ -1,7 +1,7 @@
 // Namespaces: pkg/registry/core/namespace/strategy.go, SetDefaults_Namespace(Status), ValidateNamespace.
 import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { isQualifiedName } from '../validation/names.ts';
+import { isQualifiedName } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { Path, arr, clone, obj, str } from './util.ts';

@@ -1,7 +1,7 @@
 // Nodes: pkg/registry/core/node/strategy.go, SetDefaults_NodeStatus, ValidateNode(Update), printNode.
 import { FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { isQualifiedName, isValidLabelValue } from '../validation/names.ts';
+import { isQualifiedName, isValidLabelValue } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { TAINT_EFFECTS } from './podspec.ts';

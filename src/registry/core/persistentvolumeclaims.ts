@@ -2,7 +2,7 @@
 // ValidatePersistentVolumeClaim(Update) and printPersistentVolumeClaim.
 import { type FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { isDNS1123Subdomain } from '../validation/names.ts';
+import { isDNS1123Subdomain } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { parseQuantity, quantityString } from './quantity.ts';

@@ -1,7 +1,7 @@
 // PodSpec defaulting and validation shared by pods, pod templates and replication controllers
 // (pkg/apis/core/v1/defaults.go and pkg/apis/core/validation ValidatePodSpec / ValidatePodTemplateSpec).
 import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
-import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../validation/names.ts';
+import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../../api/names.ts';
 import { parseQuantity } from './quantity.ts';
 import { type Obj, Path, arr, child, isObj, num, obj, objs, str, strMap } from './util.ts';
 import {

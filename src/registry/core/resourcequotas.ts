@@ -1,7 +1,7 @@
 // ResourceQuotas: pkg/registry/core/resourcequota/strategy.go, ValidateResourceQuota, printResourceQuota.
 import { type FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { isQualifiedName } from '../validation/names.ts';
+import { isQualifiedName } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { parseQuantity, quantityString } from './quantity.ts';

@@ -1,7 +1,7 @@
 // Secrets: SetDefaults_Secret, the v1 stringData conversion, ValidateSecret(Update), printSecret.
 import { type FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
-import { isConfigMapKey } from '../validation/names.ts';
+import { isConfigMapKey } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { IMMUTABLE_WHEN_SET, MAX_DATA_SIZE } from './configmaps.ts';

@@ -7,7 +7,7 @@ import {
   isDNS1123Subdomain,
   isQualifiedName,
   isValidLabelValue,
-} from '../validation/names.ts';
+} from '../../api/names.ts';
 import { type Path, goJSONValue } from './util.ts';
 
 export const IMMUTABLE = 'field is immutable';

@@ -13,7 +13,7 @@ import {
   nameIsDNSLabel,
   nameIsDNSSubdomain,
   validatePathSegmentName,
-} from './names.ts';
+} from '../../api/names.ts';
 
 export const FIELD_IMMUTABLE = 'field is immutable';
 export const TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;

@@ -9,7 +9,7 @@ import {
   isValidLabelValue,
   nameIsDNSSubdomain,
   validatePathSegmentName,
-} from '../../../src/registry/validation/names.ts';
+} from '../../src/api/names.ts';
 
 // Upstream's RegexError puts two spaces before each "or".
 const SUBDOMAIN =

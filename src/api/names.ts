@@ -44,6 +44,11 @@ export function byteLength(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }
 
+/** Go's len(s) > max (len counts UTF-8 bytes); short strings need no byte count, as a UTF-16 unit is at most 3 bytes. */
+function tooLong(s: string, max: number): boolean {
+  return s.length > max || (s.length * 3 > max && byteLength(s) > max);
+}
+
 /** validation.MaxLenError. */
 export function maxLenError(n: number): string {
   return `must be no more than ${n} characters`;
@@ -70,7 +75,7 @@ export function regexError(msg: string, fmt: string, ...examples: string[]): str
 
 export function isDNS1123Label(v: string): string[] {
   const errs: string[] = [];
-  if (byteLength(v) > DNS1123_LABEL_MAX) errs.push(maxLenError(DNS1123_LABEL_MAX));
+  if (tooLong(v, DNS1123_LABEL_MAX)) errs.push(maxLenError(DNS1123_LABEL_MAX));
   if (!DNS1123_LABEL_RE.test(v)) {
     // A valid subdomain that is not a valid label can only be failing on its dots.
     if (DNS1123_SUBDOMAIN_RE.test(v)) errs.push('must not contain dots');
@@ -81,14 +86,14 @@ export function isDNS1123Label(v: string): string[] {
 
 export function isDNS1123Subdomain(v: string): string[] {
   const errs: string[] = [];
-  if (byteLength(v) > DNS1123_SUBDOMAIN_MAX) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
+  if (tooLong(v, DNS1123_SUBDOMAIN_MAX)) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
   if (!DNS1123_SUBDOMAIN_RE.test(v)) errs.push(regexError(DNS1123_SUBDOMAIN_MSG, DNS1123_SUBDOMAIN_FMT, 'example.com'));
   return errs;
 }
 
 export function isDNS1035Label(v: string): string[] {
   const errs: string[] = [];
-  if (byteLength(v) > DNS1035_LABEL_MAX) errs.push(maxLenError(DNS1035_LABEL_MAX));
+  if (tooLong(v, DNS1035_LABEL_MAX)) errs.push(maxLenError(DNS1035_LABEL_MAX));
   if (!DNS1035_LABEL_RE.test(v)) errs.push(regexError(DNS1035_LABEL_MSG, DNS1035_LABEL_FMT, 'my-name', 'abc-123'));
   return errs;
 }
@@ -113,14 +118,14 @@ export function isQualifiedName(v: string): string[] {
     return errs;
   }
   if (name.length === 0) errs.push(`name part ${emptyError()}`);
-  else if (byteLength(name) > QUALIFIED_NAME_MAX) errs.push(`name part ${maxLenError(QUALIFIED_NAME_MAX)}`);
+  else if (tooLong(name, QUALIFIED_NAME_MAX)) errs.push(`name part ${maxLenError(QUALIFIED_NAME_MAX)}`);
   if (!QNAME_RE.test(name)) errs.push(`name part ${regexError(QNAME_MSG, QNAME_FMT, 'MyName', 'my.name', '123-abc')}`);
   return errs;
 }
 
 export function isValidLabelValue(v: string): string[] {
   const errs: string[] = [];
-  if (byteLength(v) > LABEL_VALUE_MAX) errs.push(maxLenError(LABEL_VALUE_MAX));
+  if (tooLong(v, LABEL_VALUE_MAX)) errs.push(maxLenError(LABEL_VALUE_MAX));
   if (!LABEL_VALUE_RE.test(v)) errs.push(regexError(LABEL_VALUE_MSG, LABEL_VALUE_FMT, 'MyValue', 'my_value', '12345'));
   return errs;
 }
@@ -128,7 +133,7 @@ export function isValidLabelValue(v: string): string[] {
 /** Keys of ConfigMap data/binaryData and Secret data/stringData. */
 export function isConfigMapKey(v: string): string[] {
   const errs: string[] = [];
-  if (byteLength(v) > DNS1123_SUBDOMAIN_MAX) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
+  if (tooLong(v, DNS1123_SUBDOMAIN_MAX)) errs.push(maxLenError(DNS1123_SUBDOMAIN_MAX));
   if (!CONFIG_MAP_KEY_RE.test(v)) {
     errs.push(regexError(CONFIG_MAP_KEY_MSG, CONFIG_MAP_KEY_FMT, 'key.name', 'KEY_NAME', 'key-name'));
   }
