@@ -91,9 +91,9 @@ export const CATALOG: readonly ResourceDecl[] = [
   declare({ group: 'batch', version: 'v1', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], status: true }),
   declare({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }),
   declare({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
-  // Upstream keeps both event APIs in one key space and converts between them; until that conversion is
-  // wired, events.k8s.io/v1 keeps its own keys so neither API serves the other's shape.
-  declare({ group: 'events.k8s.io', version: 'v1', kind: 'Event', shortNames: ['ev'], etcdResource: 'events.k8s.io/events' }),
+  // Same keys as core/v1 events: both APIs serve one set of objects, stored as core Events (the
+  // events.k8s.io strategy converts on the way in and out).
+  declare({ group: 'events.k8s.io', version: 'v1', kind: 'Event', shortNames: ['ev'] }),
 ];
 
 /** Groups in the order discovery lists them (upstream orders by priority, core first). */

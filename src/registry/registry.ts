@@ -2,6 +2,7 @@
 import { CATALOG } from '../api/catalog.ts';
 import { StatusError, notFound } from '../api/errors.ts';
 import type { KObject, ResourceDecl } from '../api/types.ts';
+import { ConvertingStorage } from '../storage/converting.ts';
 import type { Storage } from '../storage/interface.ts';
 import { appsStrategies } from './apps/index.ts';
 import { batchStrategies } from './batch/index.ts';
@@ -47,7 +48,8 @@ export class Registry {
     for (const d of CATALOG) {
       if (VIRTUAL.has(`${d.group}/${d.resource}`)) continue;
       const strategy = STRATEGIES[d.group]?.[d.resource] ?? {};
-      this.stores.set(`${d.group}/${d.resource}`, new GenericStore(d, strategy, deps));
+      const storeDeps = strategy.storageCodec ? { ...deps, storage: new ConvertingStorage(storage, strategy.storageCodec) } : deps;
+      this.stores.set(`${d.group}/${d.resource}`, new GenericStore(d, strategy, storeDeps));
     }
     const services = this.store('', 'services');
     services.beforeCreate.push((obj) => allocateServiceAddresses(obj, services));

@@ -2,6 +2,7 @@
 // generic registry of k8s.io/apiserver pairs one Store with a per-resource RESTStrategy.
 import type { FieldError } from '../api/field-errors.ts';
 import type { KObject } from '../api/types.ts';
+import type { StorageCodec } from '../storage/converting.ts';
 
 export interface TableColumn {
   name: string;
@@ -27,6 +28,8 @@ export interface TableRow {
 export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path';
 
 export interface Strategy {
+  /** Set when the resource is stored in another shape than it is served (another API's storage version). */
+  storageCodec?: StorageCodec;
   /** Name rule for metadata.name; upstream uses DNS-1123 subdomain unless the kind says otherwise. */
   nameRule?: NameRule;
   /** metadata.generation starts at 1 and is bumped on every change outside metadata and status. */

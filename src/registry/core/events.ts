@@ -56,7 +56,7 @@ function row(ev: KObject, now: number): TableRow {
 }
 
 /** Members a Go server always serializes for a core/v1 Event (structs, times and non-omitempty strings). */
-function serializationDefaults(ev: KObject): void {
+export function serializationDefaults(ev: KObject): void {
   if (!isObj(ev.involvedObject)) ev.involvedObject = {};
   if (!isObj(ev.source)) ev.source = {};
   if (ev.firstTimestamp === undefined) ev.firstTimestamp = null;

@@ -3,8 +3,6 @@
 // (pkg/apis/events/v1/conversion.go): involvedObject is `regarding`, message is `note`,
 // reportingComponent is `reportingController`, and source/firstTimestamp/lastTimestamp/count
 // become the `deprecated*` fields.
-//
-// TODO(lead): wire these into the events.k8s.io store if it shares etcd keys with core events.
 import type { KObject } from '../../api/types.ts';
 
 /** [events.k8s.io/v1 field, core/v1 field] */

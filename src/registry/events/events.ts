@@ -1,9 +1,7 @@
-// events.events.k8s.io (v1): the Event strategy of pkg/registry/core/event (storage is shared with
-// core events upstream), validation from pkg/apis/core/validation/events.go for the
-// events.k8s.io/v1 request version, columns and cells of the core printEvent.
-//
-// The strategy reads events.k8s.io/v1 field names and falls back to the core/v1 names, so it
-// works whichever form the store hands it (see convert.ts).
+// events.events.k8s.io (v1): the Event strategy of pkg/registry/core/event, validation from
+// pkg/apis/core/validation/events.go for the events.k8s.io/v1 request version, columns and cells of
+// the core printEvent. Objects are stored as core/v1 Events under the same keys as the core API
+// (storageCodec, convert.ts), so each API sees every event in its own shape.
 import { FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
 import {
@@ -22,7 +20,9 @@ import {
   validateImmutable,
   type Obj,
 } from '../apps/common.ts';
+import { serializationDefaults as coreSerializationDefaults } from '../core/events.ts';
 import { column, since } from '../printing.ts';
+import { coreToEventsV1, eventsV1ToCore } from './convert.ts';
 import type { Strategy, TableColumn } from '../strategy.ts';
 
 const REPORTING_INSTANCE_LIMIT = 128;
@@ -30,18 +30,14 @@ const ACTION_LIMIT = 128;
 const REASON_LIMIT = 128;
 const NOTE_LIMIT = 1024;
 
-/** An events.k8s.io/v1 field, or its core/v1 counterpart. */
-function pick(obj: KObject, v1: string, core: string): unknown {
-  return isSet(obj[v1]) ? obj[v1] : obj[core];
-}
 
-const regarding = (o: KObject): Obj => asObj(pick(o, 'regarding', 'involvedObject')) ?? {};
-const note = (o: KObject): string => asString(pick(o, 'note', 'message'));
-const reportingController = (o: KObject): string => asString(pick(o, 'reportingController', 'reportingComponent'));
-const deprecatedSource = (o: KObject): Obj => asObj(pick(o, 'deprecatedSource', 'source')) ?? {};
-const firstTimestamp = (o: KObject): string => asString(pick(o, 'deprecatedFirstTimestamp', 'firstTimestamp'));
-const lastTimestamp = (o: KObject): string => asString(pick(o, 'deprecatedLastTimestamp', 'lastTimestamp'));
-const deprecatedCount = (o: KObject): number => asNumber(pick(o, 'deprecatedCount', 'count'));
+const regarding = (o: KObject): Obj => asObj(o.regarding) ?? {};
+const note = (o: KObject): string => asString(o.note);
+const reportingController = (o: KObject): string => asString(o.reportingController);
+const deprecatedSource = (o: KObject): Obj => asObj(o.deprecatedSource) ?? {};
+const firstTimestamp = (o: KObject): string => asString(o.deprecatedFirstTimestamp);
+const lastTimestamp = (o: KObject): string => asString(o.deprecatedLastTimestamp);
+const deprecatedCount = (o: KObject): number => asNumber(o.deprecatedCount);
 
 /**
  * Times in their wire form, and the fields Go always serializes: `eventTime`, the deprecated
@@ -184,6 +180,18 @@ export const EVENT_COLUMNS: TableColumn[] = [
 ];
 
 export const eventStrategy: Strategy = {
+  storageCodec: {
+    toStored: (obj) => {
+      const core = eventsV1ToCore(obj);
+      coreSerializationDefaults(core);
+      return core;
+    },
+    fromStored: (obj) => {
+      const ev = coreToEventsV1(obj);
+      normalizeEvent(ev);
+      return ev;
+    },
+  },
   prepareForCreate: normalizeEvent,
   prepareForUpdate: normalizeEvent,
   validate: validateEvent,

@@ -95,7 +95,7 @@ test('events: table shares the core event columns', () => {
   ]);
   const series = event({ series: { count: 5, lastObservedTime: '2024-05-01T11:59:00.000000Z' } });
   assert.deepEqual([s.row!(series, NOW).cells[0], s.row!(series, NOW).cells[8]], ['60s', 5]);
-  // A core-shaped event (old API fields) prints the same way.
+  // A stored core event (old API fields) prints the same way once served as events.k8s.io/v1.
   const legacy: KObject = {
     metadata: { name: 'x', namespace: 'default' },
     involvedObject: { kind: 'Node', name: 'n1' },
@@ -107,7 +107,7 @@ test('events: table shares the core event columns', () => {
     count: 2,
     type: 'Normal',
   };
-  assert.deepEqual(s.row!(legacy, NOW).cells, ['60m', 'Normal', 'Starting', 'node/n1', '', 'kubelet, n1', 'Starting kubelet.', '120m', 2, 'x']);
+  assert.deepEqual(s.row!(s.storageCodec!.fromStored(legacy), NOW).cells, ['60m', 'Normal', 'Starting', 'node/n1', '', 'kubelet, n1', 'Starting kubelet.', '120m', 2, 'x']);
 });
 
 test('events: field selectors and conversion', () => {
