@@ -487,6 +487,7 @@ export class GenericStore {
       if (nm.finalizers === undefined) delete nm.finalizers;
       if (nm.ownerReferences === undefined) delete nm.ownerReferences;
       next = merged;
+      this.strategy.prepareForStatusUpdate?.(next, old);
     } else if (subresource === 'binding' || subresource === 'finalize') {
       // Internal writers (pod binding, namespace finalize) set exactly what they mean to.
       if (om.generation !== undefined) nm.generation = om.generation;

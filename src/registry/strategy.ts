@@ -38,6 +38,8 @@ export interface Strategy {
   prepareForCreate?(obj: KObject): void;
   /** Defaulting on update of the main resource; `old` is the stored object. */
   prepareForUpdate?(obj: KObject, old: KObject): void;
+  /** Defaulting on a /status write, after the store has put back everything outside status. */
+  prepareForStatusUpdate?(obj: KObject, old: KObject): void;
   /** Validation beyond object metadata (the store validates metadata for every kind). */
   validate?(obj: KObject): FieldError[];
   /** Extra checks on update, such as immutable fields. */

@@ -154,6 +154,23 @@ describe('apiserver CRUD', () => {
     assert.equal(status.body.metadata.generation, 2);
   });
 
+  it('keeps podIP and podIPs in step and the QoS class on pod /status writes', async () => {
+    const PODS = '/api/v1/namespaces/default/pods';
+    const created = await request(app)
+      .post(PODS)
+      .send({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'ips' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } });
+    assert.equal(created.status, 201, JSON.stringify(created.body));
+    assert.equal(created.body.status.qosClass, 'BestEffort');
+    const res = await request(app)
+      .patch(`${PODS}/ips/status`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send(JSON.stringify({ status: { qosClass: null, podIPs: [{ ip: '10.244.1.5' }], hostIP: '10.0.0.1' } }));
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.status.podIP, '10.244.1.5');
+    assert.deepEqual(res.body.status.hostIPs, [{ ip: '10.0.0.1' }]);
+    assert.equal(res.body.status.qosClass, 'BestEffort');
+  });
+
   it('serves and updates the scale subresource', async () => {
     const scale = await request(app).get(`${DEPLOY}/web/scale`);
     assert.equal(scale.status, 200);

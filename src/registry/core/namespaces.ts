@@ -41,12 +41,6 @@ function prepareForUpdate(ns: KObject, old: KObject): void {
   else ns.status = clone(old.status);
 }
 
-/** namespaceFinalizeStrategy.PrepareForUpdate, for PUT .../finalize: the new spec, the stored status. */
-export function prepareNamespaceFinalize(ns: KObject, old: KObject): void {
-  if (old.status === undefined) delete ns.status;
-  else ns.status = clone(old.status);
-}
-
 /** validateFinalizerName for spec.finalizers (a qualified name; standard ones need no prefix). */
 function validate(ns: KObject): FieldError[] {
   const path = String(Path.of('spec', 'finalizers'));

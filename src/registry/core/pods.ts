@@ -313,14 +313,11 @@ function prepareForUpdate(pod: KObject): void {
 }
 
 /**
- * podStatusStrategy.PrepareForUpdate, for the store's status path: spec and owner references stay
- * as stored, the QoS class is backfilled, and podIP/podIPs (hostIP/hostIPs) are kept in step the
- * way v1 conversion keeps them.
+ * podStatusStrategy.PrepareForUpdate beyond what the store does for every /status write (spec and
+ * owner references stay as stored): the QoS class is kept, and podIP/podIPs (hostIP/hostIPs) are
+ * kept in step the way v1 conversion keeps them.
  */
-export function preparePodStatusUpdate(pod: KObject, old: KObject): void {
-  pod.spec = clone(old.spec);
-  if (old.metadata.ownerReferences) pod.metadata.ownerReferences = clone(old.metadata.ownerReferences);
-  else delete pod.metadata.ownerReferences;
+function preparePodStatusUpdate(pod: KObject, old: KObject): void {
   const status = obj(pod.status);
   pod.status = status;
   if (!status.qosClass && obj(old.status).qosClass) status.qosClass = obj(old.status).qosClass;
@@ -478,6 +475,7 @@ export const podStrategy: Strategy = {
   tracksGeneration: true,
   prepareForCreate,
   prepareForUpdate,
+  prepareForStatusUpdate: preparePodStatusUpdate,
   validate,
   validateUpdate,
   columns: COLUMNS,
