@@ -12,7 +12,7 @@ import { discoveryStrategies } from './discovery/index.ts';
 import { eventsStrategies } from './events/index.ts';
 import { GenericStore, type StoreDeps } from './store.ts';
 import type { Strategy } from './strategy.ts';
-import { allocateServiceAddresses } from './core/service-allocation.ts';
+import { ServiceAllocator } from './core/service-allocation.ts';
 
 const STRATEGIES: Record<string, Record<string, Strategy>> = {
   '': coreStrategies,
@@ -34,11 +34,13 @@ export interface RegistryOptions {
 export class Registry {
   readonly stores = new Map<string, GenericStore>();
   readonly decls: readonly ResourceDecl[] = CATALOG;
+  private readonly serviceAllocator: ServiceAllocator;
 
   constructor(
     readonly storage: Storage,
     opts: RegistryOptions = {},
   ) {
+    this.serviceAllocator = new ServiceAllocator(storage);
     const deps: StoreDeps = {
       storage,
       cacheCapacity: opts.cacheCapacity,
@@ -51,8 +53,7 @@ export class Registry {
       const storeDeps = strategy.storageCodec ? { ...deps, storage: new ConvertingStorage(storage, strategy.storageCodec) } : deps;
       this.stores.set(`${d.group}/${d.resource}`, new GenericStore(d, strategy, storeDeps));
     }
-    const services = this.store('', 'services');
-    services.beforeCreate.push((obj) => allocateServiceAddresses(obj, services));
+    this.store('', 'services').hooks = this.serviceAllocator.hooks();
   }
 
   store(group: string, resource: string): GenericStore {
@@ -105,7 +106,12 @@ export class Registry {
         sessionAffinity: 'None',
       },
     };
-    await ignoreExists(() => this.store('', 'services').create('default', svc));
+    // Checked first: on a restart the service's address is already reserved, so creating it again would
+    // fail on the allocation rather than as AlreadyExists.
+    const services = this.store('', 'services');
+    if (!(await services.storage.get(services.key('default', 'kubernetes')))) {
+      await ignoreExists(() => services.create('default', svc));
+    }
     const endpoints = this.store('', 'endpoints');
     const ep: KObject = {
       apiVersion: 'v1',

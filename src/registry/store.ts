@@ -91,6 +91,17 @@ export interface Selection {
   field: FieldSelector;
 }
 
+/** Settles what a begin hook reserved: kept when the write succeeded, given back when it failed. */
+export type FinishFunc = (success: boolean) => Promise<void>;
+
+/** Upstream's BeginCreate / BeginUpdate / AfterDelete: run after validation, around the storage write. */
+export interface StoreHooks {
+  beginCreate?(obj: KObject, dryRun: boolean): Promise<FinishFunc | undefined>;
+  /** Main-resource updates only (not /status or other subresources). */
+  beginUpdate?(next: KObject, old: KObject, dryRun: boolean): Promise<FinishFunc | undefined>;
+  afterDelete?(obj: KObject): Promise<void>;
+}
+
 export class GenericStore {
   readonly gr: GroupResource;
   /** `/registry/pods/`: every key of this resource starts with it. */
@@ -99,7 +110,8 @@ export class GenericStore {
   readonly hasStatus: boolean;
   private readonly fieldGetters: Record<string, (obj: KObject) => string>;
   /** Async steps before validation on create (allocators such as service cluster IPs). */
-  readonly beforeCreate: ((obj: KObject) => Promise<void>)[] = [];
+  /** Resource-specific steps around writes (service address allocation). */
+  hooks: StoreHooks = {};
 
   constructor(
     readonly decl: ResourceDecl,
@@ -369,13 +381,16 @@ export class GenericStore {
     else delete meta.generation;
     if (this.hasStatus && this.decl.kind !== 'Node') obj.status = {};
     this.strategy.prepareForCreate?.(obj);
-    for (const step of this.beforeCreate) await step(obj);
     this.validateCreate(obj);
     if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr);
+    const finish = await this.hooks.beginCreate?.(obj, opts.dryRun === true);
     if (opts.dryRun) return obj;
     try {
-      return await this.storage.create(this.key(meta.namespace, meta.name!), obj);
+      const created = await this.storage.create(this.key(meta.namespace, meta.name!), obj);
+      await finish?.(true);
+      return created;
     } catch (err) {
+      await finish?.(false);
       if (err instanceof StorageError && err.code === 'KeyExists') {
         if (meta.generateName && input && !(input as KObject).metadata?.name) {
           throw generateNameConflict(this.gr, meta.name!, 1);
@@ -445,13 +460,20 @@ export class GenericStore {
       if (wantRV > 0 && wantRV !== curRV) throw conflict(this.gr, name, OBJECT_MODIFIED);
       const next = this.prepareUpdate(desired(current), current, opts.subresource);
       if (sameStored(next, current)) return current;
+      const finish = opts.subresource ? undefined : await this.hooks.beginUpdate?.(next, current, opts.dryRun === true);
       if (opts.dryRun) return next;
       const finalizersDone =
         next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0;
       try {
-        if (finalizersDone) return await this.storage.delete(key, curRV);
-        return await this.storage.update(key, next, curRV);
+        let written: KObject;
+        if (finalizersDone) {
+          written = await this.storage.delete(key, curRV);
+          await this.hooks.afterDelete?.(written);
+        } else written = await this.storage.update(key, next, curRV);
+        await finish?.(true);
+        return written;
       } catch (err) {
+        await finish?.(false);
         if (err instanceof StorageError && err.code === 'Conflict') {
           if (wantRV > 0) throw conflict(this.gr, name, OBJECT_MODIFIED);
           if (attempt < 20) continue;
@@ -586,6 +608,7 @@ export class GenericStore {
       if (options.dryRun) return { object: current, removed: true, status: this.deletedStatus(current) };
       try {
         const obj = await this.storage.delete(key, curRV);
+        await this.hooks.afterDelete?.(obj);
         return { object: obj, removed: true, status: this.deletedStatus(obj) };
       } catch (err) {
         if (err instanceof StorageError && err.code === 'KeyNotFound') throw notFound(this.gr, name);
