@@ -16,6 +16,8 @@ interface DeclInput {
   scale?: boolean;
   extraSubresources?: SubresourceDecl[];
   etcdResource?: string;
+  /** DELETE answers with the deleted object instead of a Status (upstream's ReturnDeletedObject). */
+  returnDeletedObject?: boolean;
 }
 
 const STATUS_VERBS: Verb[] = ['get', 'patch', 'update'];
@@ -39,6 +41,7 @@ function declare(i: DeclInput): ResourceDecl {
     verbs: i.verbs ?? [...ALL_VERBS],
     subresources,
     etcdResource: i.etcdResource ?? resource,
+    returnDeletedObject: i.returnDeletedObject ?? false,
   };
 }
 
@@ -57,16 +60,17 @@ export const CATALOG: readonly ResourceDecl[] = [
   core({
     kind: 'Pod',
     shortNames: ['po'],
+    returnDeletedObject: true,
     categories: ['all'],
     status: true,
     extraSubresources: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }],
   }),
   core({ kind: 'Binding', verbs: ['create'] }),
-  core({ kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true, etcdResource: 'services/specs' }),
+  core({ kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true, etcdResource: 'services/specs', returnDeletedObject: true }),
   core({ kind: 'Endpoints', resource: 'endpoints', shortNames: ['ep'], etcdResource: 'services/endpoints' }),
   core({ kind: 'ConfigMap', shortNames: ['cm'] }),
   core({ kind: 'Secret' }),
-  core({ kind: 'ServiceAccount', shortNames: ['sa'] }),
+  core({ kind: 'ServiceAccount', shortNames: ['sa'], returnDeletedObject: true }),
   core({ kind: 'Node', namespaced: false, shortNames: ['no'], status: true, etcdResource: 'minions' }),
   core({ kind: 'Event', shortNames: ['ev'] }),
   core({
@@ -77,11 +81,11 @@ export const CATALOG: readonly ResourceDecl[] = [
     scale: true,
     etcdResource: 'controllers',
   }),
-  core({ kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], status: true }),
-  core({ kind: 'PersistentVolumeClaim', shortNames: ['pvc'], status: true }),
-  core({ kind: 'ResourceQuota', shortNames: ['quota'], status: true }),
+  core({ kind: 'PersistentVolume', namespaced: false, shortNames: ['pv'], status: true, returnDeletedObject: true }),
+  core({ kind: 'PersistentVolumeClaim', shortNames: ['pvc'], status: true, returnDeletedObject: true }),
+  core({ kind: 'ResourceQuota', shortNames: ['quota'], status: true, returnDeletedObject: true }),
   core({ kind: 'LimitRange', shortNames: ['limits'] }),
-  core({ kind: 'PodTemplate' }),
+  core({ kind: 'PodTemplate', returnDeletedObject: true }),
   apps({ kind: 'Deployment', shortNames: ['deploy'], categories: ['all'], status: true, scale: true }),
   apps({ kind: 'ReplicaSet', shortNames: ['rs'], categories: ['all'], status: true, scale: true }),
   apps({ kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], status: true, scale: true }),

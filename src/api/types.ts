@@ -77,6 +77,8 @@ export interface ResourceDecl {
   subresources: SubresourceDecl[];
   /** etcd key segment under the prefix; upstream keeps a few historic names (minions, services/specs). */
   etcdResource: string;
+  /** DELETE answers with the deleted object instead of a Status (upstream's ReturnDeletedObject). */
+  returnDeletedObject: boolean;
 }
 
 export function groupVersion(d: { group: string; version: string }): string {

@@ -232,7 +232,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
       const result = await store.delete(route.namespace, name, deleteOptions(req, query));
       if (!result.removed && result.object) {
         sendObject(res, 200, store, result.object, o, query);
-      } else if (returnsDeletedObject(decl.group, decl.resource) && result.object) {
+      } else if (decl.returnDeletedObject && result.object) {
         sendObject(res, 200, store, result.object, o, query);
       } else {
         sendStatus(res, result.status ?? successStatus());
@@ -242,11 +242,6 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     default:
       throw methodNotAllowed(gr, method.toLowerCase());
   }
-}
-
-/** Upstream registers pods with ReturnDeletedObject: a delete answers with the object, not a Status. */
-function returnsDeletedObject(group: string, resource: string): boolean {
-  return group === '' && resource === 'pods';
 }
 
 function patcher(req: Request): (cur: KObject) => KObject {

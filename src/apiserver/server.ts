@@ -8,6 +8,7 @@ import type { Storage } from '../storage/interface.ts';
 import { Discovery } from './discovery.ts';
 import { handleResource, type ServerContext } from './handlers.ts';
 import { negotiate } from './negotiate.ts';
+import { openapiRouter } from './openapi/serve.ts';
 import { parseResourcePath } from './paths.ts';
 import { reply, sendError } from './respond.ts';
 import { VERSION_INFO } from './version.ts';
@@ -56,6 +57,7 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
   app.get('/version', (_req, res) => {
     reply(res, 200, 'application/json', JSON.stringify(VERSION_INFO, null, 2));
   });
+  app.use(openapiRouter());
   app.get(['/api', '/apis'], (req, res) => {
     try {
       const legacy = req.path === '/api';
