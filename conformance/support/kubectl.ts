@@ -91,6 +91,8 @@ function quote(a: string): string {
 export interface RunOptions {
   timeoutMs?: number;
   stdin?: string;
+  /** Extra environment (e.g. EDITOR for `kubectl edit`). */
+  env?: Record<string, string>;
 }
 
 /** A streaming kubectl (e.g. `get -w`): output so far, wait for a condition, stop. */
@@ -135,7 +137,7 @@ export class Kubectl {
     const timeoutMs = opts.timeoutMs ?? this.defaultTimeoutMs;
     const command = this.commandLine(args);
     return new Promise((resolve, reject) => {
-      const child = spawn(this.bin.path, args, { env: this.env(), cwd: this.home, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn(this.bin.path, args, { env: { ...this.env(), ...opts.env }, cwd: this.home, stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       let timedOut = false;

@@ -39,6 +39,8 @@ export class StatusError extends Error {
   constructor(code: number, reason: string, message: string, details?: StatusDetails) {
     super(message);
     this.status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason };
+    // StatusReasonUnknown is the empty string, which Go omits.
+    if (reason === '') delete this.status.reason;
     if (details && Object.keys(details).length > 0) this.status.details = details;
     else if (details) this.status.details = {};
     this.status.code = code;

@@ -83,8 +83,11 @@ export function duplicateFields(text: string): string[] {
   return out;
 }
 
-/** Paths of fields the schema does not declare, in document order (`spec.foo`, `spec.containers[0].bar`). */
-export function unknownFields(value: unknown, schema: SchemaNode | undefined): string[] {
+/**
+ * Paths of fields the schema does not declare, in document order (`spec.foo`, `spec.containers[0].bar`),
+ * removed from `value` as decoding into upstream's typed structs drops them.
+ */
+export function dropUnknownFields(value: unknown, schema: SchemaNode | undefined): string[] {
   const out: string[] = [];
   if (schema) walk(value, schema, '', out);
   return out;
@@ -105,7 +108,10 @@ function walk(value: unknown, schema: SchemaNode, path: string, out: string[]): 
       const child = props[k];
       if (child) walk(v, child, p, out);
       else if (schema.additionalProperties) walk(v, schema.additionalProperties, p, out);
-      else out.push(p);
+      else {
+        out.push(p);
+        delete obj[k];
+      }
     }
   } else if (schema.additionalProperties) {
     const values = schema.additionalProperties;
@@ -113,10 +119,13 @@ function walk(value: unknown, schema: SchemaNode, path: string, out: string[]): 
   }
 }
 
-/** Strict-decoding messages as upstream words them, duplicates first as the decoder meets them. */
+/**
+ * Strict-decoding messages as upstream words them, duplicates first as the decoder meets them. Unknown
+ * fields are dropped from `value` whatever the directive; the text is only scanned when `text` is given.
+ */
 export function strictDecodingErrors(text: string | undefined, value: unknown, schema: SchemaNode | undefined): string[] {
   const dups = text === undefined ? [] : duplicateFields(text);
-  return [...dups.map((p) => `duplicate field "${p}"`), ...unknownFields(value, schema).map((p) => `unknown field "${p}"`)];
+  return [...dups.map((p) => `duplicate field "${p}"`), ...dropUnknownFields(value, schema).map((p) => `unknown field "${p}"`)];
 }
 
 /** The `Warning` header value for one problem: code 299, agent "-", and the text as a quoted string. */

@@ -2,15 +2,16 @@
 import type { Request, Response } from 'express';
 import YAML from 'yaml';
 import { StatusError, badRequest, conflict, methodNotAllowed, OBJECT_MODIFIED, successStatus } from '../api/errors.ts';
-import { groupVersion, type KObject } from '../api/types.ts';
-import { applyJSONPatch } from '../patch/json-patch.ts';
-import { applyMergePatch } from '../patch/merge-patch.ts';
+import { schemaForKind } from '../api/schema/index.ts';
+import { groupVersion, type KObject, type ResourceDecl } from '../api/types.ts';
 import type { DeleteOptions, ListParams, WatchParams, WriteOptions } from '../registry/options.ts';
 import { formatLabelMap, formatLabelSelector, type LabelSelectorSpec } from '../registry/printing.ts';
 import type { Registry } from '../registry/registry.ts';
 import { nowRFC3339, type GenericStore } from '../registry/store.ts';
 import type { Discovery } from './discovery.ts';
+import { fieldValidationDirective, strictDecodingErrors, warningHeader } from './field-validation.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
+import { patcher } from './patch.ts';
 import { decodeProtobufRequestBody } from './protobuf/decode.ts';
 import type { ResourceRoute } from './paths.ts';
 import { listJSON, reply, sendBody, sendStatus } from './respond.ts';
@@ -70,25 +71,60 @@ function includeObject(query: Query): IncludeObject {
   return 'Metadata';
 }
 
+interface DecodedBody {
+  value: unknown;
+  /** The JSON text, kept for the duplicate-field check (absent for YAML and protobuf). */
+  json?: string;
+  protobuf: boolean;
+}
+
 /** The request body decoded by its Content-Type, or undefined when there is none. */
-function readBody(req: Request): unknown {
+function readBodyWithText(req: Request): DecodedBody | undefined {
   const buf = req.body as Buffer | undefined;
   if (!Buffer.isBuffer(buf) || buf.length === 0) return undefined;
   const kind = bodyKind(req.get('content-type'), false);
-  if (kind === 'protobuf') return decodeProtobufRequestBody(buf);
+  if (kind === 'protobuf') return { value: decodeProtobufRequestBody(buf), protobuf: true };
   const text = buf.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
-    return kind === 'yaml' ? YAML.parse(text) : JSON.parse(text);
+    return kind === 'yaml' ? { value: YAML.parse(text), protobuf: false } : { value: JSON.parse(text), json: text, protobuf: false };
   } catch (err) {
     throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
 
+function readBody(req: Request): unknown {
+  return readBodyWithText(req)?.value;
+}
+
 function decodeBody(req: Request): unknown {
-  const body = readBody(req);
+  const body = readBodyWithText(req);
   if (body === undefined) throw badRequest('the body of the request was empty');
-  return body;
+  return body.value;
+}
+
+/**
+ * A create or update body, checked for unknown and duplicate fields as `fieldValidation` asks:
+ * Strict refuses them, Warn answers with Warning headers, Ignore drops them silently.
+ */
+function decodeValidated(req: Request, res: Response, decl: ResourceDecl, options: 'CreateOptions' | 'UpdateOptions'): unknown {
+  const directive = fieldValidationDirective(q(req.query as Query, 'fieldValidation'), options);
+  const body = readBodyWithText(req);
+  if (body === undefined) throw badRequest('the body of the request was empty');
+  // Protobuf decoding is schema-driven, so it cannot carry unknown or repeated fields.
+  if (body.protobuf) return body.value;
+  const schema = schemaForKind(decl.group, decl.version, decl.kind);
+  const problems = strictDecodingErrors(directive === 'Ignore' ? undefined : body.json, body.value, schema);
+  if (problems.length === 0 || directive === 'Ignore') return body.value;
+  if (directive === 'Strict') {
+    const sent = (body.value ?? {}) as { apiVersion?: unknown; kind?: unknown };
+    const kind = typeof sent.kind === 'string' && sent.kind ? sent.kind : decl.kind;
+    const apiVersion = typeof sent.apiVersion === 'string' && sent.apiVersion ? sent.apiVersion : groupVersion(decl);
+    const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${decl.kind}: strict decoding error: ${problems.join(', ')}`);
+  }
+  for (const p of problems) res.append('Warning', warningHeader(p));
+  return body.value;
 }
 
 function sendObject(res: Response, code: number, store: GenericStore, obj: KObject, out: OutputKind, query: Query): void {
@@ -169,7 +205,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
       case 'POST': {
         if (!decl.verbs.includes('create')) throw methodNotAllowed(gr, 'create');
         const o = out();
-        const created = await store.create(route.namespace, decodeBody(req), writeOptions(query));
+        const created = await store.create(route.namespace, decodeValidated(req, res, decl, 'CreateOptions'), writeOptions(query));
         sendObject(res, 201, store, created, o, query);
         return;
       }
@@ -215,14 +251,16 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     }
     case 'PUT': {
       const o = out();
-      const updated = await store.update(route.namespace, name, decodeBody(req), { ...writeOptions(query), subresource: sub });
+      const body = decodeValidated(req, res, decl, 'UpdateOptions');
+      const updated = await store.update(route.namespace, name, body, { ...writeOptions(query), subresource: sub });
       sendObject(res, 200, store, updated, o, query);
       return;
     }
     case 'PATCH': {
       const o = out();
-      const mutate = patcher(req);
-      const updated = await store.patch(route.namespace, name, mutate, { ...writeOptions(query), subresource: sub });
+      const p = patcher(req, schemaForKind(decl.group, decl.version, decl.kind));
+      const updated = await store.patch(route.namespace, name, p.mutate, { ...writeOptions(query), subresource: sub });
+      for (const w of p.warnings) res.append('Warning', warningHeader(w));
       sendObject(res, 200, store, updated, o, query);
       return;
     }
@@ -241,32 +279,6 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     }
     default:
       throw methodNotAllowed(gr, method.toLowerCase());
-  }
-}
-
-function patcher(req: Request): (cur: KObject) => KObject {
-  const kind = bodyKind(req.get('content-type'), true);
-  const buf = req.body as Buffer | undefined;
-  const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : '';
-  let patch: unknown;
-  try {
-    patch = JSON.parse(text);
-  } catch (err) {
-    throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  switch (kind) {
-    case 'json-patch':
-      return (cur) => applyJSONPatch(cur, patch) as KObject;
-    case 'merge-patch':
-      return (cur) => applyMergePatch(cur, patch) as KObject;
-    default:
-      // Strategic merge patch and server-side apply need the schema-aware implementations that the
-      // schemas/patch and server-side-apply work will bring; refusing is more honest than merging wrongly.
-      throw new StatusError(
-        415,
-        'UnsupportedMediaType',
-        `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json`,
-      );
   }
 }
 
@@ -394,7 +406,7 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
     case 'PUT':
     case 'PATCH': {
       const write = writeOptions(query);
-      const mutate = req.method === 'PUT' ? null : patcher(req);
+      const mutate = req.method === 'PUT' ? null : patcher(req, schemaForKind('autoscaling', 'v1', 'Scale')).mutate;
       const body = req.method === 'PUT' ? (decodeBody(req) as ScaleObject) : null;
       const updated = await store.patch(
         route.namespace,

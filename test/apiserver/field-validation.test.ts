@@ -5,7 +5,7 @@ import {
   duplicateFields,
   fieldValidationDirective,
   strictDecodingErrors,
-  unknownFields,
+  dropUnknownFields,
   warningHeader,
 } from '../../src/apiserver/field-validation.ts';
 
@@ -45,8 +45,8 @@ test('unknown fields follow the schema, maps and preserved subtrees accept any k
     spec: { containers: [{ name: 'c', image: 'i', imagePullPolcy: 'x' }], raw: { free: { form: 1 } }, extra: true },
     topLevel: 1,
   };
-  assert.deepEqual(unknownFields(obj, pod), ['metadata.bogus', 'spec.containers[0].imagePullPolcy', 'spec.extra', 'topLevel']);
-  assert.deepEqual(unknownFields(obj, undefined), []);
+  assert.deepEqual(dropUnknownFields(obj, pod), ['metadata.bogus', 'spec.containers[0].imagePullPolcy', 'spec.extra', 'topLevel']);
+  assert.deepEqual(dropUnknownFields(obj, undefined), []);
 });
 
 test('strict messages, directive parsing and warning header quoting', () => {

@@ -1,0 +1,91 @@
+// PATCH bodies: decode by Content-Type, apply to the current object inside the store's retry loop,
+// and check the result against the schema as `fieldValidation` asks (handlers/patch.go upstream).
+import type { Request } from 'express';
+import { StatusError, badRequest, invalid, unsupportedMediaType } from '../api/errors.ts';
+import { fieldErrors } from '../api/field-errors.ts';
+import type { SchemaNode } from '../api/schema/types.ts';
+import type { KObject } from '../api/types.ts';
+import { applyJSONPatch } from '../patch/json-patch.ts';
+import { applyMergePatch } from '../patch/merge-patch.ts';
+import { StrategicMergePatchError, applyStrategicMergePatch } from '../patch/strategic.ts';
+import { dropUnknownFields, duplicateFields, fieldValidationDirective } from './field-validation.ts';
+import { bodyKind } from './negotiate.ts';
+
+export interface Patcher {
+  /** Turns the stored object into the patched one; run again on every retry after a conflict. */
+  mutate(current: KObject): KObject;
+  /** Warning texts of the last run (fieldValidation=Warn), to send once the write went through. */
+  readonly warnings: string[];
+}
+
+/** fmt's %+v of a decoded JSON value, as upstream prints a strategic merge patch in errors. */
+function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return `map[${Object.keys(o)
+      .sort()
+      .map((k) => `${k}:${goValue(o[k])}`)
+      .join(' ')}]`;
+  }
+  return String(v);
+}
+
+export function patcher(req: Request, schema: SchemaNode | undefined): Patcher {
+  const kind = bodyKind(req.get('content-type'), true);
+  const query = req.query as Record<string, string | string[] | undefined>;
+  const raw = query.fieldValidation;
+  const directive = fieldValidationDirective(Array.isArray(raw) ? raw[raw.length - 1] : raw, 'PatchOptions');
+  if (kind === 'apply-patch') {
+    // Server-side apply needs managed fields; until it exists, refusing is more honest than merging.
+    throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+  }
+  const buf = req.body as Buffer | undefined;
+  const text = Buffer.isBuffer(buf) ? buf.toString('utf8') : '';
+  let patch: unknown;
+  try {
+    patch = JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const checking = directive !== 'Ignore';
+  // Keys the patch itself repeats (only JSON merge-style patches have object keys that matter).
+  const repeated = checking && kind !== 'json-patch' ? duplicateFields(text).map((p) => `duplicate field "${p}"`) : [];
+  const apply = (cur: KObject): unknown => {
+    switch (kind) {
+      case 'json-patch':
+        return applyJSONPatch(cur, patch);
+      case 'merge-patch':
+        return applyMergePatch(cur, patch);
+      default:
+        try {
+          return applyStrategicMergePatch(cur, patch, schema);
+        } catch (err) {
+          if (err instanceof StrategicMergePatchError) {
+            throw new StatusError(err.code, err.reason, err.statusMessage);
+          }
+          throw err;
+        }
+    }
+  };
+  const warnings: string[] = [];
+  return {
+    warnings,
+    mutate(cur) {
+      const next = apply(cur) as KObject;
+      warnings.length = 0;
+      const unknown = dropUnknownFields(next, schema);
+      if (!checking) return next;
+      const problems = [...repeated, ...unknown.map((p) => `unknown field "${p}"`)];
+      if (problems.length === 0) return next;
+      if (directive === 'Warn') {
+        warnings.push(...problems);
+        return next;
+      }
+      // Upstream reports the patched object (JSON and merge patches) or the patch (strategic) as the value.
+      const shown = kind === 'strategic-merge-patch' ? goValue(patch) : JSON.stringify(apply(cur));
+      throw invalid('', '', [fieldErrors.invalid('patch', shown, `strict decoding error: ${problems.join(', ')}`)]);
+    },
+  };
+}
