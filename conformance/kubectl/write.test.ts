@@ -108,6 +108,12 @@ for (const bin of binaries) {
       await okPrints(['create', '-f', file, '--validate=false'], 'deployment.apps/bad created\n');
       const stored = await getJSON(['deployment', 'bad']);
       assert.equal(stored.spec.replica, undefined);
+      // --validate=warn: the server accepts, and kubectl prints the server's Warning header.
+      const warnFile = k.writeFile('warn.yaml', deployment(ns, 'warn', 'nginx', {}, '  replica: 2'));
+      const w = await k.run(['create', '-f', warnFile, '--validate=warn']);
+      assert.equal(w.code, 0, show(w));
+      assert.equal(w.stdout, 'deployment.apps/warn created\n', show(w));
+      assert.equal(w.stderr, 'Warning: unknown field "spec.replica"\n', show(w));
     });
 
     it('apply: create, change, remove a field, unchanged', T, async () => {
