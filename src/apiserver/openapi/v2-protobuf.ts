@@ -19,8 +19,8 @@
 import { Writer } from '../protobuf/writer.ts';
 
 /** The JSON data model, as JSON.stringify would see the document (undefined members are dropped). */
-type Json = null | boolean | number | string | readonly Json[] | JsonObject;
-interface JsonObject {
+export type Json = null | boolean | number | string | readonly Json[] | JsonObject;
+export interface JsonObject {
   readonly [key: string]: Json | undefined;
 }
 
@@ -43,7 +43,7 @@ export function encodeOpenAPIv2Protobuf(doc: object): Buffer {
   const root = asYamlSees(doc as Json, '$root');
   const e = new Encoder();
   encodeDocument(e, root);
-  if (e.errors.length > 0) throw new OpenAPIv2ProtobufError(e.errors);
+  if (e.errors.length > 0) throw new OpenAPIv2ProtobufError(e.messages());
   return e.w.finish();
 }
 
@@ -718,10 +718,15 @@ function ctxPath(c: Ctx | undefined): string {
 
 class Encoder {
   readonly w = new Writer(256 * 1024);
-  readonly errors: string[] = [];
+  /** Paths are spelled out only if the document is rejected; oneof arms that fail discard theirs. */
+  readonly errors: Array<{ ctx: Ctx; message: string }> = [];
 
   err(ctx: Ctx, message: string): void {
-    this.errors.push(`${ctxPath(ctx)} ${message}`);
+    this.errors.push({ ctx, message });
+  }
+
+  messages(): string[] {
+    return this.errors.map((x) => `${ctxPath(x.ctx)} ${x.message}`);
   }
 
   /** Runs `attempt`; if it reported errors, undoes its output and its errors and returns false. */
@@ -778,11 +783,14 @@ function writeAny(e: Encoder, no: number, v: Json): void {
 }
 
 function writeExtensions(e: Encoder, no: number, v: Json): void {
-  for (const [k, val] of entries(v)) {
-    if (!k.startsWith(X_PREFIX)) continue;
+  if (!isObject(v)) return;
+  const keys = Object.keys(v).filter((k) => k.startsWith(X_PREFIX) && v[k] !== undefined);
+  if (keys.length === 0) return;
+  keys.sort(goKeyCompare);
+  for (const k of keys) {
     e.w.begin(no);
     e.w.string(1, k);
-    writeAny(e, 2, val);
+    writeAny(e, 2, v[k] as Json);
     e.w.end();
   }
 }
@@ -1071,10 +1079,18 @@ const fileSchema = message({
   extensions: 10,
 });
 
-const schemaItem = oneOf('SchemaItem', [
-  [1, () => schema],
-  [2, () => fileSchema],
-]);
+// Only `type: file` can parse as a FileSchema; when it does, it wins over the Schema arm.
+const schemaItem = oneOf(
+  'SchemaItem',
+  [
+    [1, () => schema],
+    [2, () => fileSchema],
+  ],
+  (v) => (lookup(v, 'type') === 'file' ? [2, 1] : [1]),
+);
+
+/** A JsonReference needs `$ref`, and the other arm never accepts that key: without it only that arm can parse. */
+const refOr = (v: Json): readonly number[] => (lookup(v, '$ref') !== undefined ? [2, 1] : [1]);
 
 const jsonReference = message({
   required: ['$ref'],
@@ -1165,10 +1181,14 @@ const parameter = oneOf(
   (v) => (lookup(v, 'in') === 'body' ? [1, 2] : [2, 1]),
 );
 
-const parametersItem = oneOf('ParametersItem', [
-  [1, () => parameter],
-  [2, () => jsonReference],
-]);
+const parametersItem = oneOf(
+  'ParametersItem',
+  [
+    [1, () => parameter],
+    [2, () => jsonReference],
+  ],
+  refOr,
+);
 
 const response = message({
   required: ['description'],
@@ -1185,10 +1205,14 @@ const response = message({
 const headers: MessageEncoder = namedMap((e, no, v, ctx) => header(e, no, v, ctx));
 const examples: MessageEncoder = namedMap((e, no, v) => writeAny(e, no, v));
 
-const responseValue = oneOf('ResponseValue', [
-  [1, () => response],
-  [2, () => jsonReference],
-]);
+const responseValue = oneOf(
+  'ResponseValue',
+  [
+    [1, () => response],
+    [2, () => jsonReference],
+  ],
+  refOr,
+);
 
 const responses: MessageEncoder = (e, no, v, ctx) => {
   e.w.begin(no);
@@ -1303,111 +1327,60 @@ const oauth2Scopes: MessageEncoder = namedMap((e, no, v) => {
   if (s !== '') e.w.string(no, s);
 });
 
-function oauth2(flow: string, fields: readonly FieldSpec[], required: readonly string[], extensions: number): MessageEncoder {
+/** An OAuth2 flow's security scheme: its keys in field order, then vendor extensions. */
+function oauth2(flow: string, keys: readonly string[], required: readonly string[]): MessageEncoder {
   return message({
     required,
-    allowed: [...fields.map((f) => f.key)].sort(),
-    fields: fields.map((f) =>
-      f.key === 'type' ? { ...f, kind: 'string', oneOf: ['oauth2'] } : f.key === 'flow' ? { ...f, kind: 'string', oneOf: [flow] } : f,
-    ) as FieldSpec[],
-    extensions,
+    allowed: keys,
+    fields: keys.map((key, i): FieldSpec => {
+      const no = i + 1;
+      if (key === 'type') return { key, no, kind: 'string', oneOf: ['oauth2'] };
+      if (key === 'flow') return { key, no, kind: 'string', oneOf: [flow] };
+      if (key === 'scopes') return { key, no, kind: 'message', enc: () => oauth2Scopes };
+      return { key, no, kind: 'string' };
+    }),
+    extensions: keys.length + 1,
   });
 }
 
+const basicAuthenticationSecurity = message({
+  required: ['type'],
+  allowed: ['description', 'type'],
+  fields: [
+    { key: 'type', no: 1, kind: 'string', oneOf: ['basic'] },
+    { key: 'description', no: 2, kind: 'string' },
+  ],
+  extensions: 3,
+});
+
+const apiKeySecurity = message({
+  required: ['in', 'name', 'type'],
+  allowed: ['description', 'in', 'name', 'type'],
+  fields: [
+    { key: 'type', no: 1, kind: 'string', oneOf: ['apiKey'] },
+    { key: 'name', no: 2, kind: 'string' },
+    { key: 'in', no: 3, kind: 'string', oneOf: ['header', 'query'] },
+    { key: 'description', no: 4, kind: 'string' },
+  ],
+  extensions: 5,
+});
+
+const oauth2Implicit = oauth2('implicit', ['type', 'flow', 'scopes', 'authorizationUrl', 'description'], ['authorizationUrl', 'flow', 'type']);
+const oauth2Password = oauth2('password', ['type', 'flow', 'scopes', 'tokenUrl', 'description'], ['flow', 'tokenUrl', 'type']);
+const oauth2Application = oauth2('application', ['type', 'flow', 'scopes', 'tokenUrl', 'description'], ['flow', 'tokenUrl', 'type']);
+const oauth2AccessCode = oauth2(
+  'accessCode',
+  ['type', 'flow', 'scopes', 'authorizationUrl', 'tokenUrl', 'description'],
+  ['authorizationUrl', 'flow', 'tokenUrl', 'type'],
+);
+
 const securityDefinitionsItem = oneOf('SecurityDefinitionsItem', [
-  [
-    1,
-    () =>
-      message({
-        required: ['type'],
-        allowed: ['description', 'type'],
-        fields: [
-          { key: 'type', no: 1, kind: 'string', oneOf: ['basic'] },
-          { key: 'description', no: 2, kind: 'string' },
-        ],
-        extensions: 3,
-      }),
-  ],
-  [
-    2,
-    () =>
-      message({
-        required: ['in', 'name', 'type'],
-        allowed: ['description', 'in', 'name', 'type'],
-        fields: [
-          { key: 'type', no: 1, kind: 'string', oneOf: ['apiKey'] },
-          { key: 'name', no: 2, kind: 'string' },
-          { key: 'in', no: 3, kind: 'string', oneOf: ['header', 'query'] },
-          { key: 'description', no: 4, kind: 'string' },
-        ],
-        extensions: 5,
-      }),
-  ],
-  [
-    3,
-    () =>
-      oauth2(
-        'implicit',
-        [
-          { key: 'type', no: 1, kind: 'string' },
-          { key: 'flow', no: 2, kind: 'string' },
-          { key: 'scopes', no: 3, kind: 'message', enc: () => oauth2Scopes },
-          { key: 'authorizationUrl', no: 4, kind: 'string' },
-          { key: 'description', no: 5, kind: 'string' },
-        ],
-        ['authorizationUrl', 'flow', 'type'],
-        6,
-      ),
-  ],
-  [
-    4,
-    () =>
-      oauth2(
-        'password',
-        [
-          { key: 'type', no: 1, kind: 'string' },
-          { key: 'flow', no: 2, kind: 'string' },
-          { key: 'scopes', no: 3, kind: 'message', enc: () => oauth2Scopes },
-          { key: 'tokenUrl', no: 4, kind: 'string' },
-          { key: 'description', no: 5, kind: 'string' },
-        ],
-        ['flow', 'tokenUrl', 'type'],
-        6,
-      ),
-  ],
-  [
-    5,
-    () =>
-      oauth2(
-        'application',
-        [
-          { key: 'type', no: 1, kind: 'string' },
-          { key: 'flow', no: 2, kind: 'string' },
-          { key: 'scopes', no: 3, kind: 'message', enc: () => oauth2Scopes },
-          { key: 'tokenUrl', no: 4, kind: 'string' },
-          { key: 'description', no: 5, kind: 'string' },
-        ],
-        ['flow', 'tokenUrl', 'type'],
-        6,
-      ),
-  ],
-  [
-    6,
-    () =>
-      oauth2(
-        'accessCode',
-        [
-          { key: 'type', no: 1, kind: 'string' },
-          { key: 'flow', no: 2, kind: 'string' },
-          { key: 'scopes', no: 3, kind: 'message', enc: () => oauth2Scopes },
-          { key: 'authorizationUrl', no: 4, kind: 'string' },
-          { key: 'tokenUrl', no: 5, kind: 'string' },
-          { key: 'description', no: 6, kind: 'string' },
-        ],
-        ['authorizationUrl', 'flow', 'tokenUrl', 'type'],
-        7,
-      ),
-  ],
+  [1, () => basicAuthenticationSecurity],
+  [2, () => apiKeySecurity],
+  [3, () => oauth2Implicit],
+  [4, () => oauth2Password],
+  [5, () => oauth2Application],
+  [6, () => oauth2AccessCode],
 ]);
 
 const tag = message({
