@@ -1,11 +1,53 @@
 // The `wheelhouse` command.
 import { Command, InvalidArgumentError } from 'commander';
+import type { KubeConfig, V1Taint } from '@kubernetes/client-node';
+import { kubeConfigForServer, kubeConfigFromFile } from '../client/kubeconfig.ts';
+import { NodeHost } from '../kubelet/host.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import { up } from './up.ts';
 
 function int(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a non-negative integer');
   return n;
+}
+
+/** `k=v,k2=v2` */
+function labels(v: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of v.split(',').filter(Boolean)) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) throw new InvalidArgumentError(`label ${JSON.stringify(part)} is not key=value`);
+    out[part.slice(0, eq)] = part.slice(eq + 1);
+  }
+  return out;
+}
+
+/** `key=value:Effect` or `key:Effect`, comma-separated (kubelet --register-with-taints). */
+function taints(v: string): V1Taint[] {
+  return v
+    .split(',')
+    .filter(Boolean)
+    .map((t) => {
+      const m = /^([^=:]+)(?:=([^:]*))?:(NoSchedule|PreferNoSchedule|NoExecute)$/.exec(t);
+      if (!m) throw new InvalidArgumentError(`taint ${JSON.stringify(t)} is not key[=value]:Effect`);
+      return m[2] !== undefined ? { key: m[1]!, value: m[2], effect: m[3]! } : { key: m[1]!, effect: m[3]! };
+    });
+}
+
+function clientConfig(o: { kubeconfig?: string; server?: string }): KubeConfig {
+  return o.server ? kubeConfigForServer(o.server) : kubeConfigFromFile(o.kubeconfig);
+}
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  const handler = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().finally(() => process.exit(0));
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
 }
 
 const program = new Command('wheelhouse').description('A Kubernetes control plane on real etcd');
@@ -16,31 +58,88 @@ program
   .option('--port <port>', 'API server port (0 picks a free one)', int, 6443)
   .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
   .option('--state-dir <dir>', 'where etcd data and the kubeconfig live', '.state')
-  .option('--nodes <n>', 'number of node agents to run', int, 0)
+  .option('--nodes <n>', 'number of node agents to run in this process (0 for none)', int, 3)
+  .option('--cluster-cidr <cidr>', 'pod range nodes get their /24 pod CIDRs from (default 10.244.0.0/16)')
+  .option('--no-scheduler', 'do not run the scheduler here (run `wheelhouse scheduler` instead)')
   .option('--etcd-servers <urls>', 'comma-separated etcd endpoints; without it an embedded etcd is started')
   .option('--etcd-prefix <prefix>', 'key prefix in etcd', '/registry')
-  .action(async (o: { port: number; host: string; stateDir: string; nodes: number; etcdServers?: string; etcdPrefix: string }) => {
-    const cluster = await up({
-      port: o.port,
-      host: o.host,
-      stateDir: o.stateDir,
-      nodes: o.nodes,
-      etcdServers: o.etcdServers ? o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
-      etcdPrefix: o.etcdPrefix,
-    });
-    if (o.nodes > 0) {
-      console.error(`note: node agents are not implemented yet; --nodes ${o.nodes} starts none (see README)`);
-    }
-    console.log(`Wheelhouse is up at ${cluster.apiserver.url}; use it with: export KUBECONFIG=${cluster.kubeconfigPath}`);
-    let stopping = false;
-    const stop = async () => {
-      if (stopping) return;
-      stopping = true;
-      await cluster.stop();
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void stop());
-    process.on('SIGTERM', () => void stop());
+  .action(
+    async (o: {
+      port: number;
+      host: string;
+      stateDir: string;
+      nodes: number;
+      clusterCidr?: string;
+      scheduler: boolean;
+      etcdServers?: string;
+      etcdPrefix: string;
+    }) => {
+      const cluster = await up({
+        port: o.port,
+        host: o.host,
+        stateDir: o.stateDir,
+        nodes: o.nodes,
+        clusterCIDR: o.clusterCidr,
+        scheduler: o.scheduler,
+        etcdServers: o.etcdServers ? o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+        etcdPrefix: o.etcdPrefix,
+      });
+      console.log(`Wheelhouse is up at ${cluster.apiserver.url}; use it with: export KUBECONFIG=${cluster.kubeconfigPath}`);
+      onSignals(() => cluster.stop());
+    },
+  );
+
+program
+  .command('kubelet')
+  .description('run a node agent (a hollow kubelet) that joins a running cluster')
+  .requiredOption('--name <node>', 'node name to register')
+  .option('--kubeconfig <path>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--server <url>', 'API server URL, instead of a kubeconfig')
+  .option('--cpu <cores>', 'cpu capacity', '4')
+  .option('--memory <quantity>', 'memory capacity', '16Gi')
+  .option('--pods <n>', 'pod capacity', int, 110)
+  .option('--ephemeral-storage <quantity>', 'ephemeral-storage capacity', '100Gi')
+  .option('--node-labels <k=v,...>', 'extra node labels', labels)
+  .option('--register-with-taints <key=value:Effect,...>', 'taints to register the node with', taints)
+  .action(
+    async (o: {
+      name: string;
+      kubeconfig?: string;
+      server?: string;
+      cpu: string;
+      memory: string;
+      pods: number;
+      ephemeralStorage: string;
+      nodeLabels?: Record<string, string>;
+      registerWithTaints?: V1Taint[];
+    }) => {
+      const log = (line: string) => console.error(line);
+      const host = new NodeHost({ kubeConfig: clientConfig(o), log, maxSockets: 8 });
+      await host.addNode({
+        name: o.name,
+        cpu: o.cpu,
+        memory: o.memory,
+        pods: o.pods,
+        ephemeralStorage: o.ephemeralStorage,
+        labels: o.nodeLabels,
+        taints: o.registerWithTaints,
+      });
+      console.log(`node ${o.name} registered`);
+      onSignals(() => host.stop());
+    },
+  );
+
+program
+  .command('scheduler')
+  .description('run the scheduler against a running cluster')
+  .option('--kubeconfig <path>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--server <url>', 'API server URL, instead of a kubeconfig')
+  .option('--scheduler-name <name>', 'schedulerName of the pods to schedule', 'default-scheduler')
+  .action(async (o: { kubeconfig?: string; server?: string; schedulerName: string }) => {
+    const scheduler = new Scheduler({ kubeConfig: clientConfig(o), schedulerName: o.schedulerName, log: (line) => console.error(line) });
+    await scheduler.start();
+    console.log(`scheduler ${o.schedulerName} running`);
+    onSignals(() => scheduler.stop());
   });
 
 await program.parseAsync(process.argv);

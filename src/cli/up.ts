@@ -1,7 +1,13 @@
 // `wheelhouse up`: the whole cluster in one process, on its own etcd unless --etcd-servers is given.
+// The node IPAM controller, the scheduler and the node agents run here too, but as clients of the
+// API server over HTTP — the same code `wheelhouse scheduler` / `wheelhouse kubelet` run on their own.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer, type ApiServer } from '../apiserver/server.ts';
+import { kubeConfigForServer } from '../client/kubeconfig.ts';
+import { NodeIpamController } from '../controllers/node-ipam.ts';
+import { NodeHost } from '../kubelet/host.ts';
+import { Scheduler } from '../scheduler/scheduler.ts';
 import { EtcdStorage } from '../storage/etcd/store.ts';
 import { startEtcd, type EmbeddedEtcd } from './etcd-supervisor.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
@@ -13,13 +19,26 @@ export interface UpOptions {
   nodes: number;
   etcdServers?: string[];
   etcdPrefix: string;
+  /** Pod range the node IPAM controller hands /24s out of (default 10.244.0.0/16, wider above 250 nodes). */
+  clusterCIDR?: string;
+  /** Run the scheduler in this process (default true; false when it runs as `wheelhouse scheduler`). */
+  scheduler?: boolean;
+  log?: (line: string) => void;
 }
 
 export interface RunningCluster {
   apiserver: ApiServer;
   etcd?: EmbeddedEtcd;
   kubeconfigPath: string;
+  nodeHost?: NodeHost;
+  scheduler?: Scheduler;
   stop(): Promise<void>;
+}
+
+/** The URL in-process clients use: a wildcard listen address is reached through loopback. */
+function clientURL(apiserver: ApiServer): string {
+  const host = apiserver.host === '0.0.0.0' ? '127.0.0.1' : apiserver.host === '::' ? '[::1]' : apiserver.host.includes(':') ? `[${apiserver.host}]` : apiserver.host;
+  return `http://${host}:${apiserver.port}`;
 }
 
 export async function up(opts: UpOptions): Promise<RunningCluster> {
@@ -42,11 +61,42 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   }
   const kubeconfigPath = path.join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, apiserver.url);
+
+  const log = opts.log ?? ((line: string) => console.error(line));
+  const kc = kubeConfigForServer(clientURL(apiserver));
+  const ipam = new NodeIpamController({
+    kubeConfig: kc,
+    clusterCIDR: opts.clusterCIDR ?? (opts.nodes > 250 ? '10.128.0.0/9' : '10.244.0.0/16'),
+    log,
+  });
+  const scheduler = opts.scheduler === false ? undefined : new Scheduler({ kubeConfig: kc, log });
+  const nodeHost = new NodeHost({ kubeConfig: kc, log });
+  const stopComponents = async () => {
+    await nodeHost.stop();
+    await scheduler?.stop();
+    await ipam.stop();
+  };
+  try {
+    await ipam.start();
+    await scheduler?.start();
+    // Register in batches so a large --nodes does not open thousands of requests at once.
+    const names = Array.from({ length: opts.nodes }, (_, i) => `node-${i + 1}`);
+    for (let i = 0; i < names.length; i += 50) await Promise.all(names.slice(i, i + 50).map((n) => nodeHost.addNode(n)));
+  } catch (err) {
+    await stopComponents();
+    await apiserver.close();
+    await storage.close();
+    await etcd?.stop();
+    throw err;
+  }
   return {
     apiserver,
     etcd,
     kubeconfigPath,
+    nodeHost,
+    scheduler,
     stop: async () => {
+      await stopComponents();
       await apiserver.close();
       await storage.close();
       await etcd?.stop();

@@ -1,0 +1,90 @@
+// Many node agents in one process, sharing what they can: one connection pool to the API server, one
+// ticker for leases and status reports, one kubelet version lookup. Each agent still has its own pod
+// watch (spec.nodeName=<node>) — that is what a kubelet is — which the server's watch cache serves
+// from its per-node index.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { Clients } from '../client/clients.ts';
+import { NodeAgent, type AgentShared, type NodeAgentOptions } from './agent.ts';
+import { Ticker } from './ticker.ts';
+
+export interface NodeHostOptions {
+  kubeConfig: KubeConfig;
+  /** Settings every agent gets unless its own options say otherwise. */
+  defaults?: Omit<NodeAgentOptions, 'name'>;
+  /** Concurrent connections to the API server from all agents together. */
+  maxSockets?: number;
+  log?: (line: string) => void;
+}
+
+/** The version the API server reports; kubelets run the same release. */
+async function serverVersion(clients: Clients): Promise<string> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    try {
+      const v = await clients.version.getCode();
+      if (v.gitVersion) return v.gitVersion;
+    } catch {
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  return 'v1.35.0';
+}
+
+export class NodeHost {
+  private readonly agents = new Map<string, NodeAgent>();
+  private shared?: Promise<AgentShared>;
+  private readonly clients: Clients;
+  private readonly ticker = new Ticker();
+
+  constructor(private readonly opts: NodeHostOptions) {
+    this.clients = new Clients(opts.kubeConfig, { maxSockets: opts.maxSockets ?? 128 });
+  }
+
+  private getShared(): Promise<AgentShared> {
+    this.shared ??= serverVersion(this.clients).then((kubeletVersion) => ({
+      kc: this.opts.kubeConfig,
+      clients: this.clients,
+      ticker: this.ticker,
+      kubeletVersion,
+      log: this.opts.log ?? (() => {}),
+    }));
+    return this.shared;
+  }
+
+  get names(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  agent(name: string): NodeAgent | undefined {
+    return this.agents.get(name);
+  }
+
+  /** Start an agent for a node; resolves once the Node is registered. */
+  async addNode(options: NodeAgentOptions | string): Promise<NodeAgent> {
+    const own = typeof options === 'string' ? { name: options } : options;
+    if (this.agents.has(own.name)) throw new Error(`node ${own.name} already runs here`);
+    const agent = new NodeAgent(await this.getShared(), { ...this.opts.defaults, ...own, timings: { ...this.opts.defaults?.timings, ...own.timings } });
+    this.agents.set(own.name, agent);
+    try {
+      await agent.start();
+    } catch (err) {
+      this.agents.delete(own.name);
+      await agent.stop();
+      throw err;
+    }
+    return agent;
+  }
+
+  /** Stop one agent: its lease stops moving, its pods stay as last reported. */
+  async stopNode(name: string): Promise<void> {
+    const agent = this.agents.get(name);
+    if (!agent) return;
+    this.agents.delete(name);
+    await agent.stop();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.agents.keys()].map((n) => this.stopNode(n)));
+    this.ticker.stop();
+    this.clients.close();
+  }
+}

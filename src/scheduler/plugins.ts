@@ -1,0 +1,245 @@
+// The default kube-scheduler plugins this scheduler runs, with their reason texts and status codes
+// (pkg/scheduler/framework/plugins/...): filters in the default profile's order, the first failing
+// filter deciding a node's status, then scores with the default weights.
+import type { V1Node, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
+import type { NodeInfo, PodInfo } from './cache.ts';
+
+/** Unschedulable can be resolved by preemption; UnschedulableAndUnresolvable cannot. */
+export type Code = 'Unschedulable' | 'UnschedulableAndUnresolvable';
+
+export interface FilterStatus {
+  code: Code;
+  reasons: string[];
+}
+
+export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
+export const REASON_TAINT = 'node(s) had untolerated taint(s)';
+export const REASON_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
+export const REASON_PORTS = "node(s) didn't have free ports for the requested pod ports";
+export const REASON_TOO_MANY_PODS = 'Too many pods';
+
+// ---------------------------------------------------------------------------------------------
+// Tolerations and taints (component-helpers/scheduling/corev1)
+
+export function tolerates(t: V1Toleration, taint: V1Taint): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  if (!t.key && t.operator !== 'Exists') return false;
+  switch (t.operator ?? 'Equal') {
+    case 'Exists':
+      return true;
+    case 'Equal':
+      return (t.value ?? '') === (taint.value ?? '');
+    default:
+      return false;
+  }
+}
+
+function toleratedBy(taint: V1Taint, tolerations: V1Toleration[]): boolean {
+  return tolerations.some((t) => tolerates(t, taint));
+}
+
+/**
+ * The node's taints as the scheduler sees them. Without a node lifecycle controller nothing taints a
+ * node that is not Ready, so the taint that controller would add (not-ready, or unreachable when the
+ * status is Unknown) is added here.
+ */
+export function effectiveTaints(node: V1Node): V1Taint[] {
+  const taints = node.spec?.taints ?? [];
+  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  if (ready?.status === 'True') return taints;
+  const key = ready?.status === 'False' ? 'node.kubernetes.io/not-ready' : 'node.kubernetes.io/unreachable';
+  if (taints.some((t) => t.key === key && t.effect === 'NoSchedule')) return taints;
+  return [...taints, { key, effect: 'NoSchedule' }];
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node affinity (nodeaffinity.NodeSelector)
+
+function matchRequirement(r: V1NodeSelectorRequirement, get: (key: string) => string | undefined): boolean {
+  const v = get(r.key);
+  const values = r.values ?? [];
+  switch (r.operator) {
+    case 'In':
+      return v !== undefined && values.includes(v);
+    case 'NotIn':
+      return v === undefined || !values.includes(v);
+    case 'Exists':
+      return v !== undefined;
+    case 'DoesNotExist':
+      return v === undefined;
+    case 'Gt':
+    case 'Lt': {
+      if (v === undefined || values.length !== 1) return false;
+      const have = Number.parseInt(v, 10);
+      const want = Number.parseInt(values[0]!, 10);
+      if (Number.isNaN(have) || Number.isNaN(want)) return false;
+      return r.operator === 'Gt' ? have > want : have < want;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A term matches when all its expressions and fields do; a term with neither matches nothing. */
+export function matchTerm(term: V1NodeSelectorTerm, node: V1Node): boolean {
+  const exprs = term.matchExpressions ?? [];
+  const fields = term.matchFields ?? [];
+  if (exprs.length === 0 && fields.length === 0) return false;
+  const labels = node.metadata?.labels ?? {};
+  if (!exprs.every((r) => matchRequirement(r, (k) => labels[k]))) return false;
+  const name = node.metadata?.name;
+  return fields.every((r) => matchRequirement(r, (k) => (k === 'metadata.name' ? name : undefined)));
+}
+
+function matchesNodeSelectorAndAffinity(pod: V1Pod, node: V1Node): boolean {
+  const labels = node.metadata?.labels ?? {};
+  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
+  const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  if (required) return (required.nodeSelectorTerms ?? []).some((t) => matchTerm(t, node));
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Filters
+
+export function runFilters(pi: PodInfo, ni: NodeInfo): FilterStatus | undefined {
+  const pod = pi.pod;
+  const node = ni.node!;
+  const tolerations = pod.spec?.tolerations ?? [];
+
+  // NodeUnschedulable
+  if (node.spec?.unschedulable && !toleratedBy({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }, tolerations)) {
+    return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_UNSCHEDULABLE] };
+  }
+  // TaintToleration: the first NoSchedule/NoExecute taint nothing tolerates.
+  for (const taint of effectiveTaints(node)) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (!toleratedBy(taint, tolerations)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_TAINT] };
+  }
+  // NodeAffinity (nodeSelector and required node affinity)
+  if (!matchesNodeSelectorAndAffinity(pod, node)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_AFFINITY] };
+  // NodePorts
+  if (pi.ports.some((p) => ni.portConflict(p))) return { code: 'Unschedulable', reasons: [REASON_PORTS] };
+  // NodeResourcesFit
+  const reasons = insufficient(pi, ni);
+  if (reasons.length > 0) return { code: 'Unschedulable', reasons };
+  return undefined;
+}
+
+/** fitsRequest: pod count first, then cpu, memory, ephemeral-storage. */
+function insufficient(pi: PodInfo, ni: NodeInfo): string[] {
+  const out: string[] = [];
+  if (ni.pods.size + 1 > ni.allocatable.pods) out.push(REASON_TOO_MANY_PODS);
+  const r = pi.requests;
+  if (r.milliCPU === 0 && r.memory === 0 && r.ephemeralStorage === 0) return out;
+  if (r.milliCPU > 0 && r.milliCPU > ni.allocatable.milliCPU - ni.requested.milliCPU) out.push('Insufficient cpu');
+  if (r.memory > 0 && r.memory > ni.allocatable.memory - ni.requested.memory) out.push('Insufficient memory');
+  if (r.ephemeralStorage > 0 && r.ephemeralStorage > ni.allocatable.ephemeralStorage - ni.requested.ephemeralStorage) {
+    out.push('Insufficient ephemeral-storage');
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scores (each 0..100 before weighting)
+
+export const MAX_NODE_SCORE = 100;
+
+/** NodeResourcesFit with the LeastAllocated strategy over cpu and memory (weight 1 each). */
+export function leastAllocatedScore(pi: PodInfo, ni: NodeInfo): number {
+  const score = (requested: number, capacity: number) => {
+    if (capacity === 0 || requested > capacity) return 0;
+    return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+  };
+  const cpu = score(ni.nonZeroRequested.milliCPU + pi.nonZero.milliCPU, ni.allocatable.milliCPU);
+  const mem = score(ni.nonZeroRequested.memory + pi.nonZero.memory, ni.allocatable.memory);
+  return Math.trunc((cpu + mem) / 2);
+}
+
+/** NodeResourcesBalancedAllocation over cpu and memory: 100 × (1 − standard deviation of the fractions). */
+export function balancedAllocationScore(pi: PodInfo, ni: NodeInfo): number {
+  const fraction = (requested: number, capacity: number) => (capacity === 0 ? 0 : Math.min(1, requested / capacity));
+  const cpu = fraction(ni.requested.milliCPU + pi.requests.milliCPU, ni.allocatable.milliCPU);
+  const mem = fraction(ni.requested.memory + pi.requests.memory, ni.allocatable.memory);
+  const std = Math.abs(cpu - mem) / 2;
+  return Math.trunc((1 - std) * MAX_NODE_SCORE);
+}
+
+/** NodeAffinity score before normalization: the weights of the preferred terms the node matches. */
+export function preferredAffinityRaw(pod: V1Pod, node: V1Node): number {
+  let sum = 0;
+  for (const p of pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
+    if (p.weight !== 0 && matchTerm(p.preference, node)) sum += p.weight;
+  }
+  return sum;
+}
+
+/** TaintToleration score before normalization: PreferNoSchedule taints the pod does not tolerate. */
+export function intolerablePreferNoSchedule(pod: V1Pod, node: V1Node): number {
+  const tolerations = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+  return (node.spec?.taints ?? []).filter((t) => t.effect === 'PreferNoSchedule' && !toleratedBy(t, tolerations)).length;
+}
+
+/** helper.DefaultNormalizeScore. */
+export function normalize(scores: number[], reverse: boolean): number[] {
+  const max = Math.max(0, ...scores);
+  if (max === 0) return scores.map(() => (reverse ? MAX_NODE_SCORE : 0));
+  return scores.map((s) => {
+    const n = Math.trunc((MAX_NODE_SCORE * s) / max);
+    return reverse ? MAX_NODE_SCORE - n : n;
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The FailedScheduling message (framework.FitError.Error and the PostFilter messages)
+
+export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
+
+function histogram(counts: Map<string, number>): string {
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(', ');
+}
+
+/**
+ * `0/N nodes are available: <reasons>. no new claims to deallocate, preemption: 0/N nodes are
+ * available: <preemption reasons>.` — the filter histogram, then what the PostFilter plugins say:
+ * DynamicResources (the pod has no claims) and DefaultPreemption.
+ */
+export function fitErrorMessage(numNodes: number, statuses: Map<string, FilterStatus>, preemption: string): string {
+  const counts = new Map<string, number>();
+  for (const s of statuses.values()) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
+  let msg = `0/${numNodes} nodes are available:`;
+  if (counts.size > 0) msg += ` ${histogram(counts)}.`;
+  return `${msg} no new claims to deallocate, preemption: ${preemption}`;
+}
+
+/**
+ * DefaultPreemption's message when it finds no candidate. Nodes failing for reasons preemption cannot
+ * change are "not helpful"; on the others it would evict lower-priority pods, and with none there the
+ * node has no victims. (Evicting is left for later: a node that lower-priority pods would free is also
+ * reported without victims.)
+ */
+export function preemptionMessage(pi: PodInfo, numNodes: number, statuses: Map<string, FilterStatus>, nodes: Map<string, NodeInfo>): string {
+  if (pi.pod.spec?.preemptionPolicy === 'Never') return 'not eligible due to preemptionPolicy=Never.';
+  const counts = new Map<string, number>();
+  const bump = (r: string) => counts.set(r, (counts.get(r) ?? 0) + 1);
+  for (const [name, s] of statuses) {
+    if (s.code === 'UnschedulableAndUnresolvable') {
+      bump('Preemption is not helpful for scheduling');
+      continue;
+    }
+    const ni = nodes.get(name);
+    const lower = ni ? [...ni.pods.values()].filter((p) => p.priority < pi.priority) : [];
+    if (lower.length === 0) {
+      bump('No preemption victims found for incoming pod');
+      continue;
+    }
+    // Would removing every lower-priority pod make room? If not, the filter reasons stand.
+    for (const p of lower) ni!.removePod(p.key);
+    const still = runFilters(pi, ni!);
+    for (const p of lower) ni!.addPod(p);
+    if (still) for (const r of still.reasons) bump(r);
+    else bump('No preemption victims found for incoming pod');
+  }
+  return `0/${numNodes} nodes are available: ${histogram(counts)}.`;
+}
