@@ -141,20 +141,9 @@ for (const bin of binaries) {
       k?.cleanup();
     });
 
-    /** Runs kubectl, requires exit 0 and an empty stderr; returns the result. */
-    async function ok(args: string[]): Promise<KubectlResult> {
-      const r = await k.run(args);
-      assert.equal(r.code, 0, `kubectl failed\n${show(r)}`);
-      assert.equal(r.stderr, '', `unexpected stderr\n${show(r)}`);
-      return r;
-    }
+    const ok = (args: string[]) => k.ok(args);
 
-    /** Runs kubectl, requires exit 0 and exactly this stdout (and an empty stderr). */
-    async function okPrints(args: string[], stdout: string): Promise<KubectlResult> {
-      const r = await ok(args);
-      assert.equal(r.stdout, stdout, show(r));
-      return r;
-    }
+    const okPrints = (args: string[], stdout: string) => k.okPrints(args, stdout);
 
     /** Runs kubectl, requires exit 1, an empty stdout and exactly this stderr. */
     async function failsWith(args: string[], stderr: string): Promise<KubectlResult> {

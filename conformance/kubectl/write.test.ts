@@ -73,17 +73,8 @@ for (const bin of binaries) {
     });
     after(() => k?.cleanup());
 
-    async function ok(args: string[], opts: { env?: Record<string, string> } = {}): Promise<KubectlResult> {
-      const r = await k.run(args, opts);
-      assert.equal(r.code, 0, `kubectl failed\n${show(r)}`);
-      assert.equal(r.stderr, '', `unexpected stderr\n${show(r)}`);
-      return r;
-    }
-    async function okPrints(args: string[], stdout: string): Promise<KubectlResult> {
-      const r = await ok(args);
-      assert.equal(r.stdout, stdout, show(r));
-      return r;
-    }
+    const ok = (args: string[], opts: { env?: Record<string, string> } = {}) => k.ok(args, opts);
+    const okPrints = (args: string[], stdout: string) => k.okPrints(args, stdout);
     async function getJSON(args: string[]): Promise<Json> {
       const r = await ok(['get', ...args, '-n', ns, '-o', 'json']);
       return JSON.parse(r.stdout) as Json;

@@ -56,18 +56,9 @@ for (const bin of binaries) {
       k?.cleanup();
     });
 
-    async function ok(args: string[]): Promise<KubectlResult> {
-      const r = await k.run(args);
-      assert.equal(r.code, 0, `kubectl failed\n${show(r)}`);
-      assert.equal(r.stderr, '', `unexpected stderr\n${show(r)}`);
-      return r;
-    }
+    const ok = (args: string[]) => k.ok(args);
 
-    async function okPrints(args: string[], stdout: string): Promise<KubectlResult> {
-      const r = await ok(args);
-      assert.equal(r.stdout, stdout, show(r));
-      return r;
-    }
+    const okPrints = (args: string[], stdout: string) => k.okPrints(args, stdout);
 
     it('get nodes: three Ready nodes of the server version', T, async () => {
       const r = await ok(['get', 'nodes']);

@@ -1,5 +1,6 @@
 // Real kubectl binaries against a running cluster. Each binary gets its own HOME (so its own, initially
 // empty, discovery cache in ~/.kube/cache) and only the cluster's KUBECONFIG.
+import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -157,6 +158,21 @@ export class Kubectl {
       });
       child.stdin.end(opts.stdin ?? '');
     });
+  }
+
+  /** Runs kubectl and requires exit 0 and an empty stderr. */
+  async ok(args: string[], opts: RunOptions = {}): Promise<KubectlResult> {
+    const r = await this.run(args, opts);
+    assert.equal(r.code, 0, `kubectl failed\n${show(r)}`);
+    assert.equal(r.stderr, '', `unexpected stderr\n${show(r)}`);
+    return r;
+  }
+
+  /** Runs kubectl and requires exit 0, exactly this stdout and an empty stderr. */
+  async okPrints(args: string[], stdout: string): Promise<KubectlResult> {
+    const r = await this.ok(args);
+    assert.equal(r.stdout, stdout, show(r));
+    return r;
   }
 
   spawn(args: string[]): KubectlProcess {

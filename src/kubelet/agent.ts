@@ -10,7 +10,7 @@ import type { KubeConfig, V1Lease, V1Node, V1Pod, V1Taint } from '@kubernetes/cl
 import { Clients, MERGE_PATCH, describeError, isConflict, isNotFound, statusCode } from '../client/clients.ts';
 import { EventRecorder } from '../client/events.ts';
 import { Informer } from '../client/informer.ts';
-import { value } from '../client/quantity.ts';
+import { value } from '../api/quantity.ts';
 import { epochMs, microTime, rfc3339 } from '../client/time.ts';
 import { PodWorker, type PodHost } from './pod-worker.ts';
 import { DEFAULT_TIMINGS, ImageStore, type RuntimeTimings } from './runtime/hollow.ts';

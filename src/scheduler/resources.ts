@@ -2,7 +2,7 @@
 // sidecar and init container rules and overhead), the "non-zero" requests used for scoring, a node's
 // allocatable, and the host ports a pod asks for.
 import type { V1Container, V1Node, V1Pod } from '@kubernetes/client-node';
-import { milliValue, value } from '../client/quantity.ts';
+import { milliValue, value } from '../api/quantity.ts';
 
 export interface Resources {
   milliCPU: number;

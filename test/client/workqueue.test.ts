@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkQueue } from '../../src/client/workqueue.ts';
 import { goDuration, rfc3339 } from '../../src/client/time.ts';
-import { milliValue, value } from '../../src/client/quantity.ts';
+import { milliValue, value } from '../../src/api/quantity.ts';
 
 describe('WorkQueue', () => {
   it('queues a key once until it is taken', async () => {

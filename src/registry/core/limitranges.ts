@@ -4,7 +4,7 @@ import { type FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
 import { NAME_COLUMN, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
-import { parseQuantity } from './quantity.ts';
+import { parseQuantity } from '../../api/quantity.ts';
 import { type Obj, Path, child, obj, objs, str } from './util.ts';
 import { validateEnum } from './validation.ts';
 

@@ -5,7 +5,7 @@ import type { KObject } from '../../api/types.ts';
 import { isDNS1123Subdomain } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
-import { quantityString } from './quantity.ts';
+import { quantityString } from '../../api/quantity.ts';
 import { type Obj, Path, arr, jsonDiff, obj, semanticEqual, str } from './util.ts';
 import { validateEnum, validateImmutable } from './validation.ts';
 import { ACCESS_MODES, VOLUME_MODES, accessModesString, storageClassOf } from './volumes.ts';

@@ -6,7 +6,7 @@ import type { KObject } from '../../api/types.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column, since } from '../printing.ts';
 import type { Strategy, TableRow, TableRowCondition } from '../strategy.ts';
 import { defaultPodOnlyFields, defaultPodSpec, validatePodSpec, validateTolerations } from './podspec.ts';
-import { parseQuantity } from './quantity.ts';
+import { parseQuantity } from '../../api/quantity.ts';
 import { type Obj, Path, clone, isObj, jsonDiff, num, obj, objs, semanticEqual, str } from './util.ts';
 import { MAX_INT32, inclusiveRangeError } from './validation.ts';
 

@@ -2,7 +2,7 @@
 // (pkg/apis/core/v1/defaults.go and pkg/apis/core/validation ValidatePodSpec / ValidatePodTemplateSpec).
 import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
 import { isDNS1123Subdomain, isQualifiedName, isValidLabelValue } from '../../api/names.ts';
-import { parseQuantity } from './quantity.ts';
+import { parseQuantity } from '../../api/quantity.ts';
 import { type Obj, Path, arr, child, isObj, num, obj, objs, str, strMap } from './util.ts';
 import {
   MAX_INT32,

@@ -4,7 +4,7 @@ import type { KObject } from '../../api/types.ts';
 import { isQualifiedName } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
-import { parseQuantity, quantityString } from './quantity.ts';
+import { parseQuantity, quantityString } from '../../api/quantity.ts';
 import { Path, obj } from './util.ts';
 
 const COLUMNS = [

@@ -1,5 +1,6 @@
-// resource.Quantity parsing, enough to compare and sum values (QoS class, quota checks).
-// Values are kept as JavaScript numbers: exact for everything a real manifest carries.
+// resource.Quantity parsing, enough to compare and sum values (QoS class, quota checks, the
+// scheduler's fit and the node agent's capacity). Values are kept as JavaScript numbers: exact for
+// everything a real manifest carries. Pure, so every layer (clients included) may use it.
 
 const BINARY: Record<string, number> = {
   Ki: 2 ** 10,
@@ -44,4 +45,31 @@ export function quantityString(q: unknown): string {
   if (typeof q === 'string' && q !== '') return q;
   if (typeof q === 'number') return String(q);
   return '0';
+}
+
+/** Quantity.MilliValue(): thousandths, rounded up. */
+export function milliValue(q: unknown): number {
+  const v = parseQuantity(q);
+  if (v === undefined) return 0;
+  return Math.ceil(Math.round(v * 1e9) / 1e6);
+}
+
+/** Quantity.Value(): whole units, rounded up. */
+export function value(q: unknown): number {
+  const v = parseQuantity(q);
+  if (v === undefined) return 0;
+  return Math.ceil(Math.round(v * 1e6) / 1e6);
+}
+
+/** Canonical text for a byte count in binary units, as resource.Quantity prints BinarySI values. */
+export function formatBinary(bytes: number): string {
+  const units = ['Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'];
+  let suffix = '';
+  let v = bytes;
+  for (const u of units) {
+    if (v % 1024 !== 0 || v === 0) break;
+    v /= 1024;
+    suffix = u;
+  }
+  return `${v}${suffix}`;
 }
