@@ -9,7 +9,7 @@ import { formatLabelMap, formatLabelSelector, type LabelSelectorSpec } from '../
 import type { Registry } from '../registry/registry.ts';
 import { nowRFC3339, type GenericStore } from '../registry/store.ts';
 import type { Discovery } from './discovery.ts';
-import { fieldValidationDirective, strictDecodingErrors, warningHeader } from './field-validation.ts';
+import { checkBody, fieldValidationDirective, summarizeBody, typeMetaError, warningHeader } from './field-validation.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
 import { patcher } from './patch.ts';
 import { decodeProtobufRequestBody } from './protobuf/decode.ts';
@@ -73,9 +73,11 @@ function includeObject(query: Query): IncludeObject {
 
 interface DecodedBody {
   value: unknown;
-  /** The JSON text, kept for the duplicate-field check (absent for YAML and protobuf). */
+  /** The JSON text, kept for the duplicate-field check and number literals (absent for YAML and protobuf). */
   json?: string;
   protobuf: boolean;
+  /** The bytes as sent, which upstream quotes when it cannot tell the kind. */
+  raw: Buffer;
 }
 
 /** The request body decoded by its Content-Type, or undefined when there is none. */
@@ -83,11 +85,13 @@ function readBodyWithText(req: Request): DecodedBody | undefined {
   const buf = req.body as Buffer | undefined;
   if (!Buffer.isBuffer(buf) || buf.length === 0) return undefined;
   const kind = bodyKind(req.get('content-type'), false);
-  if (kind === 'protobuf') return { value: decodeProtobufRequestBody(buf), protobuf: true };
+  if (kind === 'protobuf') return { value: decodeProtobufRequestBody(buf), protobuf: true, raw: buf };
   const text = buf.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
-    return kind === 'yaml' ? { value: YAML.parse(text), protobuf: false } : { value: JSON.parse(text), json: text, protobuf: false };
+    return kind === 'yaml'
+      ? { value: YAML.parse(text), protobuf: false, raw: buf }
+      : { value: JSON.parse(text), json: text, protobuf: false, raw: buf };
   } catch (err) {
     throw badRequest(`the object provided is unrecognized: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -103,26 +107,43 @@ function decodeBody(req: Request): unknown {
   return body.value;
 }
 
+/** The kind a body is decoded into: the resource's, or autoscaling/v1 Scale for the scale subresource. */
+type DecodeTarget = Pick<ResourceDecl, 'group' | 'version' | 'kind'>;
+
+/** transformDecodeError upstream: the kind and version the body names (defaulted from the URL), and why it cannot be decoded. */
+function cannotBeHandled(value: unknown, decl: DecodeTarget, reason: string): StatusError {
+  const sent = (value ?? {}) as { apiVersion?: unknown; kind?: unknown };
+  const kind = typeof sent.kind === 'string' && sent.kind ? sent.kind : decl.kind;
+  const apiVersion = typeof sent.apiVersion === 'string' && sent.apiVersion ? sent.apiVersion : groupVersion(decl);
+  const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
+  return badRequest(`${kind} in version "${version}" cannot be handled as a ${decl.kind}: ${reason}`);
+}
+
 /**
- * A create or update body, checked for unknown and duplicate fields as `fieldValidation` asks:
- * Strict refuses them, Warn answers with Warning headers, Ignore drops them silently.
+ * A create or update body, decoded as upstream decodes it into the kind's Go struct: a value of the
+ * wrong type fails with 400 whatever `fieldValidation` says; unknown and duplicate fields are refused
+ * (Strict), answered with Warning headers (Warn) or dropped silently (Ignore).
  */
-function decodeValidated(req: Request, res: Response, decl: ResourceDecl, options: 'CreateOptions' | 'UpdateOptions'): unknown {
+function decodeValidated(req: Request, res: Response, decl: DecodeTarget, options: 'CreateOptions' | 'UpdateOptions'): unknown {
   const directive = fieldValidationDirective(q(req.query as Query, 'fieldValidation'), options);
   const body = readBodyWithText(req);
   if (body === undefined) throw badRequest('the body of the request was empty');
-  // Protobuf decoding is schema-driven, so it cannot carry unknown or repeated fields.
+  // Protobuf decoding is schema-driven, so it cannot carry unknown or repeated fields or mistyped values.
   if (body.protobuf) return body.value;
-  const schema = schemaForKind(decl.group, decl.version, decl.kind);
-  const problems = strictDecodingErrors(directive === 'Ignore' ? undefined : body.json, body.value, schema);
-  if (problems.length === 0 || directive === 'Ignore') return body.value;
-  if (directive === 'Strict') {
-    const sent = (body.value ?? {}) as { apiVersion?: unknown; kind?: unknown };
-    const kind = typeof sent.kind === 'string' && sent.kind ? sent.kind : decl.kind;
-    const apiVersion = typeof sent.apiVersion === 'string' && sent.apiVersion ? sent.apiVersion : groupVersion(decl);
-    const version = apiVersion.slice(apiVersion.indexOf('/') + 1);
-    throw badRequest(`${kind} in version "${version}" cannot be handled as a ${decl.kind}: strict decoding error: ${problems.join(', ')}`);
+  const meta = typeMetaError(body.value);
+  if (meta !== undefined) {
+    throw badRequest(`the object provided is unrecognized (must be of type ${decl.kind}): ${meta} (${summarizeBody(body.raw)})`);
   }
+  const schema = schemaForKind(decl.group, decl.version, decl.kind);
+  const check = checkBody(body.json, body.value, schema, directive !== 'Ignore');
+  // A body naming another kind is refused by the store; upstream would decode it as that kind.
+  const sentKind = (body.value as { kind?: unknown } | null)?.kind;
+  if (check.decodeError !== undefined && (typeof sentKind !== 'string' || sentKind === '' || sentKind === decl.kind)) {
+    throw cannotBeHandled(body.value, decl, check.decodeError);
+  }
+  const problems = check.strict;
+  if (problems.length === 0 || directive === 'Ignore') return body.value;
+  if (directive === 'Strict') throw cannotBeHandled(body.value, decl, `strict decoding error: ${problems.join(', ')}`);
   for (const p of problems) res.append('Warning', warningHeader(p));
   return body.value;
 }
@@ -365,6 +386,8 @@ async function watch(
   timer.unref();
 }
 
+const SCALE: DecodeTarget = { group: 'autoscaling', version: 'v1', kind: 'Scale' };
+
 interface ScaleObject extends KObject {
   spec?: { replicas?: number };
 }
@@ -406,8 +429,8 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
     case 'PUT':
     case 'PATCH': {
       const write = writeOptions(query);
-      const mutate = req.method === 'PUT' ? null : patcher(req, schemaForKind('autoscaling', 'v1', 'Scale')).mutate;
-      const body = req.method === 'PUT' ? (decodeBody(req) as ScaleObject) : null;
+      const mutate = req.method === 'PUT' ? null : patcher(req, schemaForKind(SCALE.group, SCALE.version, SCALE.kind)).mutate;
+      const body = req.method === 'PUT' ? (decodeValidated(req, res, SCALE, 'UpdateOptions') as ScaleObject) : null;
       const updated = await store.patch(
         route.namespace,
         name,

@@ -1,5 +1,6 @@
 // PATCH bodies: decode by Content-Type, apply to the current object inside the store's retry loop,
-// and check the result against the schema as `fieldValidation` asks (handlers/patch.go upstream).
+// and decode the result against the schema as handlers/patch.go does upstream: a value of the wrong
+// type always fails, unknown and repeated fields as `fieldValidation` asks.
 import type { Request } from 'express';
 import { StatusError, badRequest, invalid, unsupportedMediaType } from '../api/errors.ts';
 import { fieldErrors } from '../api/field-errors.ts';
@@ -8,7 +9,7 @@ import type { KObject } from '../api/types.ts';
 import { applyJSONPatch } from '../patch/json-patch.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
 import { StrategicMergePatchError, applyStrategicMergePatch } from '../patch/strategic.ts';
-import { dropUnknownFields, duplicateFields, fieldValidationDirective } from './field-validation.ts';
+import { decodeAgainstSchema, fieldValidationDirective, scanJSON } from './field-validation.ts';
 import { bodyKind } from './negotiate.ts';
 
 export interface Patcher {
@@ -50,8 +51,14 @@ export function patcher(req: Request, schema: SchemaNode | undefined): Patcher {
     throw badRequest(`error decoding patch: ${err instanceof Error ? err.message : String(err)}`);
   }
   const checking = directive !== 'Ignore';
+  const scan = kind === 'json-patch' ? undefined : scanJSON(text);
   // Keys the patch itself repeats (only JSON merge-style patches have object keys that matter).
-  const repeated = checking && kind !== 'json-patch' ? duplicateFields(text).map((p) => `duplicate field "${p}"`) : [];
+  const repeated = checking && scan ? scan.duplicates.map((p) => `duplicate field "${p}"`) : [];
+  // A merge patch's paths are the result's paths, so its number literals are the ones upstream decodes.
+  const numbers = kind === 'merge-patch' ? scan?.numbers : undefined;
+  // Upstream decodes a JSON or merge patch's result with the JSON decoder, and converts a strategic
+  // merge patch's result map with the unstructured converter, whose errors read differently.
+  const decoder = kind === 'strategic-merge-patch' ? 'unstructured' : 'json';
   const apply = (cur: KObject): unknown => {
     switch (kind) {
       case 'json-patch':
@@ -75,17 +82,19 @@ export function patcher(req: Request, schema: SchemaNode | undefined): Patcher {
     mutate(cur) {
       const next = apply(cur) as KObject;
       warnings.length = 0;
-      const unknown = dropUnknownFields(next, schema);
+      // Upstream reports the patched object (JSON and merge patches) or the patch (strategic) as the value.
+      const shown = () => (kind === 'strategic-merge-patch' ? goValue(patch) : JSON.stringify(apply(cur)));
+      const decoded = decodeAgainstSchema(next, schema, { decoder, numbers });
+      // A value of the wrong type fails the patch whatever fieldValidation says, and trumps strict errors.
+      if (decoded.error !== undefined) throw invalid('', '', [fieldErrors.invalid('patch', shown(), decoded.error)]);
       if (!checking) return next;
-      const problems = [...repeated, ...unknown.map((p) => `unknown field "${p}"`)];
+      const problems = [...repeated, ...decoded.unknown.map((p) => `unknown field "${p}"`)];
       if (problems.length === 0) return next;
       if (directive === 'Warn') {
         warnings.push(...problems);
         return next;
       }
-      // Upstream reports the patched object (JSON and merge patches) or the patch (strategic) as the value.
-      const shown = kind === 'strategic-merge-patch' ? goValue(patch) : JSON.stringify(apply(cur));
-      throw invalid('', '', [fieldErrors.invalid('patch', shown, `strict decoding error: ${problems.join(', ')}`)]);
+      throw invalid('', '', [fieldErrors.invalid('patch', shown(), `strict decoding error: ${problems.join(', ')}`)]);
     },
   };
 }
