@@ -7,7 +7,7 @@
 // object's keys are sorted, so a rerun on the same inputs rewrites the same files.
 //
 //   npm run gen:openapi            write the files
-//   npm run gen:openapi -- --check exit 1 when a committed file differs from what would be written
+//   npm run gen:openapi -- --check exit 1 when a file on disk differs from what would be written
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

@@ -14,3 +14,6 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "installing npm dependencies..." >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The OpenAPI documents are generated, not committed: they are built from the pinned client-node models,
+# src/api/schema/facts.ts and the catalogue (about 2 s), so a fresh clone gets them here.
+node --import tsx scripts/gen-openapi.ts >/dev/null

@@ -9,13 +9,14 @@
 //   one-year Expires, Vary: Accept); with another hash, 301 to the current URL.
 // All of them carry a quoted ETag and answer a matching If-None-Match with 304.
 //
-// The documents are the committed files under openapi/ (scripts/gen-openapi.ts writes them). They are
+// The documents are the files under openapi/ that scripts/gen-openapi.ts writes during setup. They are
 // read and re-serialised compactly once per process; requests only write out prepared buffers.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
+import { swaggerDocument } from '../../api/schema/index.ts';
 
 const OPENAPI_DIR = fileURLToPath(new URL('../../../openapi/', import.meta.url));
 
@@ -44,7 +45,7 @@ function prepare(text: string): Prepared {
 let documents: Documents | undefined;
 
 function load(): Documents {
-  const v2doc = JSON.parse(readFileSync(path.join(OPENAPI_DIR, 'v2', 'swagger.json'), 'utf8')) as object;
+  const v2doc = swaggerDocument();
   const v2 = { ...prepare(JSON.stringify(v2doc)), doc: v2doc };
   const v3 = new Map<string, Prepared>();
   const dir = path.join(OPENAPI_DIR, 'v3');
