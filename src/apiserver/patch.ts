@@ -9,7 +9,8 @@ import type { KObject } from '../api/types.ts';
 import { applyJSONPatch } from '../patch/json-patch.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
 import { StrategicMergePatchError, applyStrategicMergePatch } from '../patch/strategic.ts';
-import { decodeAgainstSchema, fieldValidationDirective, scanJSON } from './field-validation.ts';
+import { scanJSON } from './decode/json-scan.ts';
+import { decodeAgainstSchema, fieldValidationDirective } from './field-validation.ts';
 import { bodyKind } from './negotiate.ts';
 
 export interface Patcher {

@@ -2,24 +2,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { schemaForKind } from '../../src/api/schema/index.ts';
 import type { SchemaNode } from '../../src/api/schema/types.ts';
+import { base64Error, goTimeError, quantityError, RFC3339, RFC3339_MICRO, type GoLayout } from '../../src/apiserver/decode/go-values.ts';
+import { duplicateFields, scanJSON } from '../../src/apiserver/decode/json-scan.ts';
 import {
-  base64Error,
   checkBody,
   decodeAgainstSchema,
-  duplicateFields,
   fieldValidationDirective,
-  goTimeError,
-  quantityError,
-  RFC3339,
-  RFC3339_MICRO,
-  scanJSON,
   strictDecodingErrors,
   dropUnknownFields,
   summarizeBody,
   typeMetaError,
   warningHeader,
   type Decoder,
-  type GoLayout,
 } from '../../src/apiserver/field-validation.ts';
 
 const str: SchemaNode = { type: 'string' };
