@@ -94,6 +94,7 @@ export const CATALOG: readonly ResourceDecl[] = [
   declare({ group: 'batch', version: 'v1', kind: 'Job', categories: ['all'], status: true }),
   declare({ group: 'batch', version: 'v1', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], status: true }),
   declare({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }),
+  declare({ group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, shortNames: ['pc'] }),
   declare({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
   // Same keys as core/v1 events: both APIs serve one set of objects, stored as core Events (the
   // events.k8s.io strategy converts on the way in and out).
@@ -106,6 +107,7 @@ export const GROUP_ORDER: readonly string[] = [
   'apps',
   'events.k8s.io',
   'batch',
+  'scheduling.k8s.io',
   'coordination.k8s.io',
   'discovery.k8s.io',
 ];

@@ -116,6 +116,14 @@ export function invalid(qualifiedKind: string, name: string, errs: FieldError[])
   return new StatusError(422, 'Invalid', msg, details);
 }
 
+/** 403 Forbidden as admission and registries refuse: `pods "x" is forbidden: …` (no name: `pods is forbidden: …`). */
+export function forbidden(gr: GroupResource, name: string, reason: string): StatusError {
+  const subject = name ? `${qualified(gr)} ${goQuote(name)}` : qualified(gr);
+  const details = gdetails(gr, name);
+  if (!name) delete details.name;
+  return new StatusError(403, 'Forbidden', `${subject} is forbidden: ${reason}`, details);
+}
+
 export function badRequest(message: string): StatusError {
   return new StatusError(400, 'BadRequest', message);
 }

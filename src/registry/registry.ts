@@ -1,6 +1,6 @@
 // One generic store per declared resource, wired to its strategy; plus the cluster's bootstrap objects.
 import { CATALOG } from '../api/catalog.ts';
-import { StatusError, notFound } from '../api/errors.ts';
+import { StatusError, forbidden, notFound } from '../api/errors.ts';
 import type { KObject, ResourceDecl } from '../api/types.ts';
 import { ConvertingStorage } from '../storage/converting.ts';
 import type { Storage } from '../storage/interface.ts';
@@ -10,6 +10,9 @@ import { coordinationStrategies } from './coordination/index.ts';
 import { coreStrategies } from './core/index.ts';
 import { discoveryStrategies } from './discovery/index.ts';
 import { eventsStrategies } from './events/index.ts';
+import { schedulingStrategies } from './scheduling/index.ts';
+import { SYSTEM_PRIORITY_CLASSES, priorityClassHooks } from './scheduling/priorityclasses.ts';
+import { admitPodPriority, type PriorityClassLookup } from './scheduling/pod-priority.ts';
 import { GenericStore, type StoreDeps } from './store.ts';
 import type { Strategy } from './strategy.ts';
 import { ServiceAllocator } from './core/service-allocation.ts';
@@ -21,6 +24,7 @@ const STRATEGIES: Record<string, Record<string, Strategy>> = {
   'coordination.k8s.io': coordinationStrategies,
   'discovery.k8s.io': discoveryStrategies,
   'events.k8s.io': eventsStrategies,
+  'scheduling.k8s.io': schedulingStrategies,
 };
 
 /** Resources served without storage of their own (bindings write pods). */
@@ -45,7 +49,7 @@ export class Registry {
       storage,
       cacheCapacity: opts.cacheCapacity,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
-      namespaceGate: (ns, gr) => this.checkNamespace(ns, gr),
+      namespaceGate: (ns, gr, name) => this.checkNamespace(ns, gr, name),
     };
     for (const d of CATALOG) {
       if (VIRTUAL.has(`${d.group}/${d.resource}`)) continue;
@@ -54,6 +58,19 @@ export class Registry {
       this.stores.set(`${d.group}/${d.resource}`, new GenericStore(d, strategy, storeDeps));
     }
     this.store('', 'services').hooks = this.serviceAllocator.hooks();
+    const priorityClasses = this.priorityClassLookup();
+    this.store('scheduling.k8s.io', 'priorityclasses').hooks = priorityClassHooks(() => priorityClasses.list());
+    this.store('', 'pods').hooks = { admitCreate: (pod) => admitPodPriority(pod, priorityClasses) };
+  }
+
+  /** Admission reads PriorityClasses from the watch cache, as upstream's plugin reads its informer. */
+  private priorityClassLookup(): PriorityClassLookup {
+    const store = this.store('scheduling.k8s.io', 'priorityclasses');
+    return {
+      // A class created a moment ago may not be in the cache yet; etcd settles it.
+      get: async (name) => (await store.cacher.get(store.key(undefined, name))) ?? (await store.storage.get(store.key(undefined, name))) ?? undefined,
+      list: async () => (await store.cacher.list({ matches: () => true })).items,
+    };
   }
 
   store(group: string, resource: string): GenericStore {
@@ -67,20 +84,14 @@ export class Registry {
   }
 
   /** NamespaceLifecycle admission: no new content in missing or terminating namespaces. */
-  private async checkNamespace(ns: string, gr: { group: string; resource: string }): Promise<void> {
+  private async checkNamespace(ns: string, gr: { group: string; resource: string }, name: string): Promise<void> {
     const namespaces = this.store('', 'namespaces');
     let obj = await namespaces.cacher.get(namespaces.key(undefined, ns));
     if (!obj) obj = (await namespaces.storage.get(namespaces.key(undefined, ns))) ?? undefined;
     if (!obj) throw notFound({ group: '', resource: 'namespaces' }, ns);
     const phase = (obj.status as { phase?: string } | undefined)?.phase;
     if (obj.metadata.deletionTimestamp || phase === 'Terminating') {
-      const q = gr.group ? `${gr.resource}.${gr.group}` : gr.resource;
-      throw new StatusError(
-        403,
-        'Forbidden',
-        `${q} is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
-        { ...(gr.group ? { group: gr.group } : {}), kind: gr.resource },
-      );
+      throw forbidden(gr, name, `unable to create new content in namespace ${ns} because it is being terminated`);
     }
   }
 
@@ -94,6 +105,12 @@ export class Registry {
     const namespaces = this.store('', 'namespaces');
     for (const name of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
       await ignoreExists(() => namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } }));
+    }
+    const priorityClasses = this.store('scheduling.k8s.io', 'priorityclasses');
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (!(await priorityClasses.storage.get(priorityClasses.key(undefined, pc.metadata.name!)))) {
+        await ignoreExists(() => priorityClasses.create(undefined, structuredClone(pc)));
+      }
     }
     const svc: KObject = {
       apiVersion: 'v1',

@@ -38,7 +38,7 @@ export interface ListResponse {
 }
 
 /** Admission-style namespace check (NamespaceLifecycle): the namespace must exist and not be terminating. */
-export type NamespaceGate = (namespace: string, gr: GroupResource) => Promise<void>;
+export type NamespaceGate = (namespace: string, gr: GroupResource, name: string) => Promise<void>;
 
 export interface StoreDeps {
   storage: Storage;
@@ -100,6 +100,10 @@ export interface StoreHooks {
   /** Main-resource updates only (not /status or other subresources). */
   beginUpdate?(next: KObject, old: KObject, dryRun: boolean): Promise<FinishFunc | undefined>;
   afterDelete?(obj: KObject): Promise<void>;
+  /** Mutating admission on create: runs before defaulting and validation (pod priority). */
+  admitCreate?(obj: KObject): Promise<void>;
+  /** Refuse a single DELETE by name (system PriorityClasses); delete-collection does not ask. */
+  admitDelete?(name: string): void;
 }
 
 export class GenericStore {
@@ -380,9 +384,10 @@ export class GenericStore {
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     if (this.hasStatus && this.decl.kind !== 'Node') obj.status = {};
+    await this.hooks.admitCreate?.(obj);
     this.strategy.prepareForCreate?.(obj);
     this.validateCreate(obj);
-    if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr);
+    if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr, meta.name!);
     const finish = await this.hooks.beginCreate?.(obj, opts.dryRun === true);
     if (opts.dryRun) return obj;
     try {
@@ -540,6 +545,15 @@ export class GenericStore {
     name: string,
     options: DeleteOptions = {},
   ): Promise<{ object?: KObject; status?: Status; removed: boolean }> {
+    this.hooks.admitDelete?.(name);
+    return this.remove(namespace, name, options);
+  }
+
+  private async remove(
+    namespace: string | undefined,
+    name: string,
+    options: DeleteOptions,
+  ): Promise<{ object?: KObject; status?: Status; removed: boolean }> {
     const key = this.key(namespace, name);
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(key);
@@ -632,7 +646,7 @@ export class GenericStore {
     const out: KObject[] = [];
     for (const item of listed.items) {
       try {
-        const res = await this.delete(item.metadata.namespace, item.metadata.name!, options);
+        const res = await this.remove(item.metadata.namespace, item.metadata.name!, options);
         if (res.object) out.push(res.object);
       } catch (err) {
         if (err instanceof StatusError && err.code === 404) continue;

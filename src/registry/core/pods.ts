@@ -196,12 +196,6 @@ export function podRow(pod: KObject, now: number): TableRow {
 
 const SCHEDULING_GATED_MESSAGE = 'Scheduling is blocked due to non-empty scheduling gates';
 
-/** Values of the built-in PriorityClasses (the Priority admission plugin resolves the others). */
-const SYSTEM_PRIORITIES: Record<string, number> = {
-  'system-node-critical': 2000001000,
-  'system-cluster-critical': 2000000000,
-};
-
 const NOT_READY_KEY = 'node.kubernetes.io/not-ready';
 const UNREACHABLE_KEY = 'node.kubernetes.io/unreachable';
 const DEFAULT_TOLERATION_SECONDS = 300;
@@ -285,10 +279,6 @@ function prepareForCreate(pod: KObject): void {
   // ServiceAccount admission.
   if (!spec.serviceAccountName) spec.serviceAccountName = 'default';
   spec.serviceAccount = spec.serviceAccountName;
-  // Priority admission (no global default class): priority from the class, preemption policy default.
-  const pcn = str(spec.priorityClassName);
-  if (spec.priority === undefined || spec.priority === null) spec.priority = SYSTEM_PRIORITIES[pcn] ?? 0;
-  if (!spec.preemptionPolicy) spec.preemptionPolicy = 'PreemptLowerPriority';
   // DefaultTolerationSeconds admission.
   addDefaultTolerations(spec);
   // podStrategy.PrepareForCreate: a fresh status.

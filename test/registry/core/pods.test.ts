@@ -180,8 +180,8 @@ test('create defaults: scheme, admission and status', () => {
   assert.equal(spec.schedulerName, 'default-scheduler');
   assert.deepEqual(spec.securityContext, {});
   assert.equal(spec.enableServiceLinks, true);
-  assert.equal(spec.priority, 0);
-  assert.equal(spec.preemptionPolicy, 'PreemptLowerPriority');
+  // priority and preemptionPolicy come from the Priority admission hook (test/registry/scheduling).
+  assert.equal(spec.priority, undefined);
   assert.equal(spec.serviceAccountName, 'default');
   assert.equal(spec.serviceAccount, 'default');
   assert.deepEqual(spec.containers[0], {
@@ -216,7 +216,6 @@ test('defaults keep explicit values and existing tolerations', () => {
   podStrategy.prepareForCreate!(p);
   const spec = p.spec as Record<string, any>;
   assert.equal(spec.serviceAccountName, 'builder');
-  assert.equal(spec.priority, 2000001000);
   assert.deepEqual(spec.tolerations, [{ operator: 'Exists' }]);
   assert.equal(spec.containers[0].imagePullPolicy, 'IfNotPresent');
   assert.equal(spec.containers[0].ports[0].hostPort, 8080);
