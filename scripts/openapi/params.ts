@@ -10,23 +10,32 @@ export type ParamType = 'string' | 'boolean' | 'integer';
 
 const QUERY_TYPES: Record<string, ParamType> = {
   allowWatchBookmarks: 'boolean',
+  container: 'string',
   continue: 'string',
   dryRun: 'string',
   fieldManager: 'string',
   fieldSelector: 'string',
   fieldValidation: 'string',
+  follow: 'boolean',
   force: 'boolean',
   gracePeriodSeconds: 'integer',
   ignoreStoreReadErrorWithClusterBreakingPotential: 'boolean',
+  insecureSkipTLSVerifyBackend: 'boolean',
   labelSelector: 'string',
   limit: 'integer',
+  limitBytes: 'integer',
   orphanDependents: 'boolean',
   pretty: 'string',
+  previous: 'boolean',
   propagationPolicy: 'string',
   resourceVersion: 'string',
   resourceVersionMatch: 'string',
   sendInitialEvents: 'boolean',
+  sinceSeconds: 'integer',
+  stream: 'string',
+  tailLines: 'integer',
   timeoutSeconds: 'integer',
+  timestamps: 'boolean',
   watch: 'boolean',
 };
 
@@ -86,7 +95,11 @@ function decodeEntities(s: string): string {
 type Variant = 'patch' | 'other';
 let harvested: Map<string, string> | undefined;
 
-/** Parameter descriptions by `<variant>:<name>`; patch operations document fieldManager differently. */
+/**
+ * Parameter descriptions by `<variant>:<name>`; patch operations document fieldManager differently.
+ * Each operation's own texts are kept too, as `<Request interface>:<name>` (a log's `container` is
+ * not an exec's).
+ */
 function clientDescriptions(): Map<string, string> {
   if (harvested) return harvested;
   const entry = fileURLToPath(import.meta.resolve('@kubernetes/client-node'));
@@ -99,24 +112,29 @@ function clientDescriptions(): Map<string, string> {
     for (const p of m[2]!.matchAll(prop)) {
       const name = p[2] === '_continue' ? 'continue' : p[2]!;
       const key = `${variant}:${name}`;
-      if (!out.has(key)) out.set(key, decodeEntities(p[1]!.trim()));
+      const text = decodeEntities(p[1]!.trim());
+      if (!out.has(key)) out.set(key, text);
+      out.set(`${m[1]}:${name}`, text);
     }
   }
   harvested = out;
   return out;
 }
 
-function describe(name: string, variant: Variant): string | undefined {
+function describe(name: string, variant: Variant, request?: string): string | undefined {
   const d = clientDescriptions();
-  return d.get(`${variant}:${name}`) ?? d.get(`other:${name}`) ?? FALLBACK_DESCRIPTIONS[name];
+  return (request && d.get(`${request}:${name}`)) || (d.get(`${variant}:${name}`) ?? d.get(`other:${name}`) ?? FALLBACK_DESCRIPTIONS[name]);
 }
 
-/** A Swagger 2.0 non-body parameter. */
-export function queryParam(name: string, variant: Variant = 'other'): JsonObject {
+/**
+ * A Swagger 2.0 non-body parameter. `request` names the client's request interface of the operation
+ * (`CoreV1ApiReadNamespacedPodLog`) when the parameter's text is particular to it.
+ */
+export function queryParam(name: string, variant: Variant = 'other', request?: string): JsonObject {
   const type = QUERY_TYPES[name];
   if (!type) throw new Error(`unknown query parameter ${name}`);
   const p: JsonObject = {};
-  const description = describe(name, variant);
+  const description = describe(name, variant, request);
   if (description) p['description'] = description;
   p['in'] = 'query';
   p['name'] = name;

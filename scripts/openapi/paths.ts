@@ -61,6 +61,8 @@ interface OperationSpec {
   queryParams: string[];
   responses: [code: string, definition: string][];
   watch?: boolean;
+  /** The operation answers text (pods/log); its parameter texts come from this client request interface. */
+  text?: { request: string };
 }
 
 function operation(o: OperationSpec): JsonObject {
@@ -71,17 +73,19 @@ function operation(o: OperationSpec): JsonObject {
     b['schema'] = { $ref: refTo(o.body.definition) };
     params.push(b);
   }
-  for (const q of o.queryParams) params.push(queryParam(q, o.action === 'patch' ? 'patch' : 'other'));
+  for (const q of o.queryParams) params.push(queryParam(q, o.action === 'patch' ? 'patch' : 'other', o.text?.request));
   const responses: JsonObject = {};
   const text: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted' };
-  for (const [code, def] of o.responses) responses[code] = { description: text[code]!, schema: { $ref: refTo(def) } };
+  for (const [code, def] of o.responses) {
+    responses[code] = { description: text[code]!, schema: o.text ? { type: 'string' } : { $ref: refTo(def) } };
+  }
   responses['401'] = { description: 'Unauthorized' };
   const op: JsonObject = {
     consumes: o.action === 'patch' ? PATCH_TYPES : ['*/*'],
     description: o.description,
     operationId: o.operationId,
     parameters: params,
-    produces: o.watch ? PRODUCES_WATCH : PRODUCES,
+    produces: o.watch ? PRODUCES_WATCH : o.text ? ['text/plain', ...PRODUCES] : PRODUCES,
     responses,
     schemes: ['https'],
     tags: [o.tag],
@@ -191,16 +195,19 @@ export function resourcePaths(decl: ResourceDecl, definitionOf: DefinitionOf): M
     const word = camel(sub.name);
     for (const verb of sub.verbs) {
       const v = VERB_OPS[verb];
+      const operationId = `${v.idVerb}${gv}${ns}${decl.kind}${word}`;
       const spec: OperationSpec = {
         method: v.method,
         action: v.action,
-        operationId: `${v.idVerb}${gv}${ns}${decl.kind}${word}`,
+        operationId,
         description: '',
         tag,
         gvk: subGvk,
-        queryParams: ACTION_QUERY_PARAMS[v.action]!,
+        queryParams: sub.textStream?.params ?? ACTION_QUERY_PARAMS[v.action]!,
         responses: [],
       };
+      // The client names its request types after the operation: CoreV1ApiReadNamespacedPodLogRequest.
+      if (sub.textStream) spec.text = { request: `${gv}Api${camel(v.idVerb)}${ns}${decl.kind}${word}` };
       switch (verb) {
         case 'get':
           spec.description = `read ${sub.name} of the specified ${decl.kind}`;

@@ -63,7 +63,17 @@ export const CATALOG: readonly ResourceDecl[] = [
     returnDeletedObject: true,
     categories: ['all'],
     status: true,
-    extraSubresources: [{ name: 'binding', kind: 'Binding', verbs: ['create'] }],
+    extraSubresources: [
+      { name: 'binding', kind: 'Binding', verbs: ['create'] },
+      {
+        name: 'log',
+        kind: 'Pod',
+        verbs: ['get'],
+        textStream: {
+          params: ['container', 'follow', 'insecureSkipTLSVerifyBackend', 'limitBytes', 'previous', 'sinceSeconds', 'stream', 'tailLines', 'timestamps'],
+        },
+      },
+    ],
   }),
   core({ kind: 'Binding', verbs: ['create'] }),
   core({ kind: 'Service', shortNames: ['svc'], categories: ['all'], status: true, etcdResource: 'services/specs', returnDeletedObject: true }),

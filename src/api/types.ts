@@ -60,6 +60,8 @@ export interface SubresourceDecl {
   group?: string;
   version?: string;
   verbs: Verb[];
+  /** Answers a text stream, not an object (pods/log): these query parameters, a string body. */
+  textStream?: { params: string[] };
 }
 
 /** One served resource: everything discovery, routing and storage need to know about it. */

@@ -12,35 +12,17 @@ import type { Discovery } from './discovery.ts';
 import { checkBody, fieldValidationDirective, summarizeBody, typeMetaError, warningHeader } from './field-validation.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
 import { patcher } from './patch.ts';
+import { podLog } from './pod-log.ts';
 import { decodeProtobufRequestBody } from './protobuf/decode.ts';
 import type { ResourceRoute } from './paths.ts';
 import { listJSON, reply, sendBody, sendStatus } from './respond.ts';
 import { partialObjectMetadata, toTable, type IncludeObject } from './table.ts';
 import { HttpWatchSink } from './watch.ts';
+import { boolParam, intParam, q, type Query } from './query.ts';
 
 export interface ServerContext {
   registry: Registry;
   discovery: Discovery;
-}
-
-type Query = Record<string, string | string[] | undefined>;
-
-function q(query: Query, name: string): string | undefined {
-  const v = query[name];
-  return Array.isArray(v) ? v[v.length - 1] : v;
-}
-
-function boolParam(query: Query, name: string): boolean | undefined {
-  const v = q(query, name);
-  if (v === undefined) return undefined;
-  return v === 'true' || v === '1' || v === '';
-}
-
-function intParam(query: Query, name: string): number | undefined {
-  const v = q(query, name);
-  if (v === undefined || v === '') return undefined;
-  if (!/^-?\d+$/.test(v)) throw badRequest(`invalid value for ${name}: ${v}`);
-  return Number(v);
 }
 
 function dryRun(query: Query): boolean {
@@ -246,6 +228,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
   const name = route.name!;
   const sub = route.subresource;
   if (sub === 'scale') return scale(store, route, query, req, res);
+  if (sub === 'log' && decl.resource === 'pods') return podLog(ctx.registry, route.namespace, name, req, res);
   if (sub === 'binding') {
     if (method !== 'POST') throw methodNotAllowed(gr, method.toLowerCase());
     await bind(ctx, route.namespace, name, decodeBody(req) as KObject, query, res);
