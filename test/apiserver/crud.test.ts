@@ -334,4 +334,19 @@ describe('apiserver CRUD', () => {
     assert.equal(svc.body.spec.clusterIP, '10.96.0.1');
     assert.equal(svc.body.spec.ports[0].port, 443);
   });
+
+  it('reads query parameters as the parameter codec does: first value, Go-style booleans', async () => {
+    for (const name of ['q1', 'q2', 'q3']) await request(app).post(CM).send({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name } });
+    const first = await request(app).get(`${CM}?limit=1&limit=5`);
+    assert.equal(first.body.items.length, 1);
+    // Booleans: anything but 0/f/false/n/no (any case) counts as true.
+    const watched = await request(app).get(`${CM}?watch=Yes&timeoutSeconds=1&fieldSelector=metadata.name=q1`).buffer(true).parse((res, done) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => done(null, text));
+    });
+    assert.match(String(watched.body), /^\{"type":"ADDED","object":\{"apiVersion":"v1","kind":"ConfigMap","metadata":\{"name":"q1"/);
+    const listed = await request(app).get(`${CM}?watch=FALSE&fieldSelector=metadata.name=q1`);
+    assert.equal(listed.body.kind, 'ConfigMapList');
+  });
 });
