@@ -467,8 +467,12 @@ export class GenericStore {
       if (sameStored(next, current)) return current;
       const finish = opts.subresource ? undefined : await this.hooks.beginUpdate?.(next, current, opts.dryRun === true);
       if (opts.dryRun) return next;
+      // ShouldDeleteDuringUpdate: an object already being deleted goes once it has no finalizers —
+      // unless a graceful deletion is still running (a pod's status writes during its grace period).
       const finalizersDone =
-        next.metadata.deletionTimestamp !== undefined && (next.metadata.finalizers ?? []).length === 0;
+        current.metadata.deletionTimestamp !== undefined &&
+        (next.metadata.finalizers ?? []).length === 0 &&
+        (current.metadata.deletionGracePeriodSeconds ?? 0) === 0;
       try {
         let written: KObject;
         if (finalizersDone) {

@@ -257,6 +257,13 @@ describe('apiserver CRUD', () => {
     assert.equal(still.status, 200);
     const table = await request(app).get(`${PODS}/placed`).set('Accept', 'application/json;as=Table;v=v1;g=meta.k8s.io');
     assert.equal(table.body.rows[0].cells[2], 'Terminating');
+    // The node agent reports status while the grace period runs: the pod must stay until it is deleted.
+    const reported = await request(app)
+      .patch(`${PODS}/placed/status`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ status: { phase: 'Running', observedGeneration: 2 } });
+    assert.equal(reported.status, 200);
+    assert.equal((await request(app).get(`${PODS}/placed`)).body.status.phase, 'Running');
     const forced = await request(app).delete(`${PODS}/placed`).send({ gracePeriodSeconds: 0 });
     assert.equal(forced.status, 200);
     assert.equal((await request(app).get(`${PODS}/placed`)).status, 404);
