@@ -101,6 +101,8 @@ program
   .option('--ephemeral-storage <quantity>', 'ephemeral-storage capacity', '100Gi')
   .option('--node-labels <k=v,...>', 'extra node labels', labels)
   .option('--register-with-taints <key=value:Effect,...>', 'taints to register the node with', taints)
+  .option('--address <ip>', 'address the kubelet server (container logs) listens on; the API server dials it', '127.0.0.1')
+  .option('--port <port>', 'kubelet server port (0 picks a free one)', int, 0)
   .action(
     async (o: {
       name: string;
@@ -112,9 +114,11 @@ program
       ephemeralStorage: string;
       nodeLabels?: Record<string, string>;
       registerWithTaints?: V1Taint[];
+      address: string;
+      port: number;
     }) => {
       const log = (line: string) => console.error(line);
-      const host = new NodeHost({ kubeConfig: clientConfig(o), log, maxSockets: 8 });
+      const host = new NodeHost({ kubeConfig: clientConfig(o), log, maxSockets: 8, server: { address: o.address, port: o.port } });
       await host.addNode({
         name: o.name,
         cpu: o.cpu,
@@ -124,7 +128,8 @@ program
         labels: o.nodeLabels,
         taints: o.registerWithTaints,
       });
-      console.log(`node ${o.name} registered`);
+      const endpoint = host.kubeletEndpoint!;
+      console.log(`node ${o.name} registered; kubelet server on ${endpoint.host}:${endpoint.port}`);
       onSignals(() => host.stop());
     },
   );

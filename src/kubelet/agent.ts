@@ -12,8 +12,11 @@ import { EventRecorder } from '../client/events.ts';
 import { Informer } from '../client/informer.ts';
 import { value } from '../api/quantity.ts';
 import { epochMs, microTime, rfc3339 } from '../client/time.ts';
+import { KUBELET_HOST_ANNOTATION } from './behaviour.ts';
 import { PodWorker, type PodHost } from './pod-worker.ts';
+import type { References } from './references.ts';
 import { DEFAULT_TIMINGS, ImageStore, type RuntimeTimings } from './runtime/hollow.ts';
+import type { KubeletEndpoint } from './server.ts';
 import type { Ticker, TickerHandle } from './ticker.ts';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -46,6 +49,10 @@ export interface AgentShared {
   ticker: Ticker;
   kubeletVersion: string;
   log: (line: string) => void;
+  /** ConfigMaps, Secrets and service variables, read once for all agents. */
+  references: References;
+  /** The process's kubelet server, reported in every Node it registers. */
+  kubeletEndpoint?: KubeletEndpoint;
 }
 
 const GiB = 1024 ** 3;
@@ -96,6 +103,8 @@ export class NodeAgent implements PodHost {
   private readonly opts: NodeAgentOptions;
   private readonly pods: Informer<V1Pod>;
   private readonly workers = new Map<string, PodWorker>();
+  /** The same workers by namespace/name, for the kubelet server. */
+  private readonly byName = new Map<string, PodWorker>();
   private readonly dirty = new Set<PodWorker>();
   private readonly writing = new Set<PodWorker>();
   private readonly pendingDelete = new Set<PodWorker>();
@@ -162,6 +171,7 @@ export class NodeAgent implements PodHost {
     await this.pods.stop();
     for (const w of this.workers.values()) w.remove();
     this.workers.clear();
+    this.byName.clear();
     await this.recorder.close();
   }
 
@@ -236,7 +246,7 @@ export class NodeAgent implements PodHost {
           : this.condition('Ready', 'False', 'KubeletNotReady', NOT_READY_MESSAGE, now),
       ],
       addresses,
-      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      daemonEndpoints: { kubeletEndpoint: { Port: this.shared.kubeletEndpoint?.port ?? 10250 } },
       nodeInfo: {
         machineID: seed.slice(0, 32),
         systemUUID: `${seed.slice(32, 40)}-${seed.slice(40, 44)}-${seed.slice(44, 48)}-${seed.slice(48, 52)}-${seed.slice(52, 64)}`,
@@ -262,6 +272,12 @@ export class NodeAgent implements PodHost {
     return { kind: 'Node', name: this.nodeName, uid: this.nodeName };
   }
 
+  /** Where the API server reaches this agent's kubelet server (the InternalIP is simulated). */
+  private serverAnnotation(): Record<string, string> {
+    const endpoint = this.shared.kubeletEndpoint;
+    return endpoint ? { [KUBELET_HOST_ANNOTATION]: endpoint.host } : {};
+  }
+
   private async register(): Promise<void> {
     const core = this.shared.clients.core;
     const body: V1Node = {
@@ -273,6 +289,7 @@ export class NodeAgent implements PodHost {
         annotations: {
           'node.alpha.kubernetes.io/ttl': '0',
           'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+          ...this.serverAnnotation(),
         },
       },
       spec: this.opts.taints?.length ? { taints: this.opts.taints } : {},
@@ -285,8 +302,10 @@ export class NodeAgent implements PodHost {
           this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
         } catch (err) {
           if (statusCode(err) !== 409) throw err;
-          // Registered before (a restart): keep what others set, refresh the labels the kubelet owns.
-          node = await core.patchNode({ name: this.nodeName, body: { metadata: { labels: this.labels() } } }, MERGE_PATCH);
+          // Registered before (a restart): keep what others set, refresh the labels the kubelet owns
+          // and where its server now listens.
+          const metadata = { labels: this.labels(), annotations: this.serverAnnotation() };
+          node = await core.patchNode({ name: this.nodeName, body: { metadata } }, MERGE_PATCH);
           this.recorder.event(this.nodeRef(), 'Normal', 'Starting', 'Starting kubelet.');
         }
         break;
@@ -404,6 +423,19 @@ export class NodeAgent implements PodHost {
   // -------------------------------------------------------------------------------------------
   // Pods
 
+  /** The worker of a pod this node runs, by namespace and name. */
+  findPod(namespace: string, name: string): PodWorker | undefined {
+    return this.byName.get(`${namespace}/${name}`);
+  }
+
+  get references(): References {
+    return this.shared.references;
+  }
+
+  allocatable(): Record<string, string> {
+    return this.resources().allocatable;
+  }
+
   private onPod(pod: V1Pod): void {
     if (this.stopped) return;
     const uid = pod.metadata?.uid ?? '';
@@ -411,14 +443,14 @@ export class NodeAgent implements PodHost {
     if (!w) {
       // A pod with the same name but a new UID replaces the old one.
       const key = `${pod.metadata?.namespace}/${pod.metadata?.name}`;
-      for (const [u, other] of this.workers) {
-        if (other.key === key) {
-          other.remove();
-          this.workers.delete(u);
-        }
+      const other = this.byName.get(key);
+      if (other) {
+        other.remove();
+        this.workers.delete(other.uid);
       }
       w = new PodWorker(this, pod);
       this.workers.set(uid, w);
+      this.byName.set(key, w);
       w.start();
       if (pod.metadata?.deletionTimestamp) w.update(pod);
       return;
@@ -432,6 +464,7 @@ export class NodeAgent implements PodHost {
     if (!w) return;
     w.remove();
     this.workers.delete(uid);
+    if (this.byName.get(w.key) === w) this.byName.delete(w.key);
     this.dirty.delete(w);
     this.pendingDelete.delete(w);
   }

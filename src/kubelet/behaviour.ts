@@ -16,9 +16,22 @@ export const ANNOTATIONS = {
   failReadiness: `${ANNOTATION_PREFIX}fail-readiness`,
   /** Become ready this long after starting (default: at once, or the probe's initialDelaySeconds). */
   readyAfter: `${ANNOTATION_PREFIX}ready-after`,
+  /** Readiness probes succeed until this long after starting, then fail (the container turns unready). */
+  failReadinessAfter: `${ANNOTATION_PREFIX}fail-readiness-after`,
+  /** `"true"`: the liveness probe fails from the start, so the kubelet restarts the container. */
+  failLiveness: `${ANNOTATION_PREFIX}fail-liveness`,
+  /** The liveness probe starts failing this long after the container started. */
+  failLivenessAfter: `${ANNOTATION_PREFIX}fail-liveness-after`,
+  /** `"true"`: the startup probe never succeeds (the container is restarted after failureThreshold). */
+  failStartup: `${ANNOTATION_PREFIX}fail-startup`,
+  /** The startup probe succeeds from this long after starting (default: its first probe). */
+  startupAfter: `${ANNOTATION_PREFIX}startup-after`,
   /** `"true"`: ignore SIGTERM, so stopping takes the whole grace period and ends with exit 137. */
   ignoreSigterm: `${ANNOTATION_PREFIX}ignore-sigterm`,
 } as const;
+
+/** Shared with the API server, which dials it for pods/log. */
+export { KUBELET_HOST_ANNOTATION } from '../api/well-known.ts';
 
 export interface ContainerBehaviour {
   /** When the container exits on its own after starting, in ms; undefined: it runs until stopped. */
@@ -26,6 +39,11 @@ export interface ContainerBehaviour {
   exitCode: number;
   failReadiness: boolean;
   readyAfterMs?: number;
+  failReadinessAfterMs?: number;
+  failLiveness: boolean;
+  failLivenessAfterMs?: number;
+  failStartup: boolean;
+  startupAfterMs?: number;
   ignoreSigterm: boolean;
 }
 
@@ -72,6 +90,11 @@ export function containerBehaviour(pod: V1Pod, container: string): ContainerBeha
     exitCode,
     failReadiness: flag(lookup(pod, ANNOTATIONS.failReadiness, container)),
     readyAfterMs: parseDuration(lookup(pod, ANNOTATIONS.readyAfter, container)),
+    failReadinessAfterMs: parseDuration(lookup(pod, ANNOTATIONS.failReadinessAfter, container)),
+    failLiveness: flag(lookup(pod, ANNOTATIONS.failLiveness, container)),
+    failLivenessAfterMs: parseDuration(lookup(pod, ANNOTATIONS.failLivenessAfter, container)),
+    failStartup: flag(lookup(pod, ANNOTATIONS.failStartup, container)),
+    startupAfterMs: parseDuration(lookup(pod, ANNOTATIONS.startupAfter, container)),
     ignoreSigterm: flag(lookup(pod, ANNOTATIONS.ignoreSigterm, container)),
   };
 }

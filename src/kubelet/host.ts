@@ -1,10 +1,15 @@
 // Many node agents in one process, sharing what they can: one connection pool to the API server, one
-// ticker for leases and status reports, one kubelet version lookup. Each agent still has its own pod
+// ticker for leases and status reports, one kubelet version lookup, one kubelet HTTP server (container
+// logs) whose port every agent's Node reports, one cache of the ConfigMaps and Secrets pods refer to
+// and one service informer for the containers' service variables. Each agent still has its own pod
 // watch (spec.nodeName=<node>) — that is what a kubelet is — which the server's watch cache serves
 // from its per-node index.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Clients } from '../client/clients.ts';
 import { NodeAgent, type AgentShared, type NodeAgentOptions } from './agent.ts';
+import { ObjectCache, type References } from './references.ts';
+import { KubeletServer, type KubeletEndpoint, type KubeletServerOptions, type PodLogSource } from './server.ts';
+import { ServiceEnvironment } from './service-env.ts';
 import { Ticker } from './ticker.ts';
 
 export interface NodeHostOptions {
@@ -14,6 +19,10 @@ export interface NodeHostOptions {
   /** Concurrent connections to the API server from all agents together. */
   maxSockets?: number;
   log?: (line: string) => void;
+  /** Where the kubelet server listens (default 127.0.0.1, a free port). */
+  server?: KubeletServerOptions;
+  /** How long a ConfigMap or Secret read from the API is reused (default 1 s). */
+  referenceTTLMs?: number;
 }
 
 /** The version the API server reports; kubelets run the same release. */
@@ -34,20 +43,55 @@ export class NodeHost {
   private shared?: Promise<AgentShared>;
   private readonly clients: Clients;
   private readonly ticker = new Ticker();
+  private readonly server: KubeletServer;
+  /** The ConfigMap/Secret cache, public for its stats (reads asked for vs GETs sent). */
+  readonly objects: ObjectCache;
+  private readonly services: ServiceEnvironment;
+  private readonly references: References;
 
   constructor(private readonly opts: NodeHostOptions) {
     this.clients = new Clients(opts.kubeConfig, { maxSockets: opts.maxSockets ?? 128 });
+    this.server = new KubeletServer((ns, name) => this.findPod(ns, name), opts.server);
+    this.objects = new ObjectCache(this.clients.core, opts.referenceTTLMs);
+    this.services = new ServiceEnvironment(opts.kubeConfig, this.clients.core);
+    const objects = this.objects;
+    const services = this.services;
+    this.references = {
+      configMap: (ns, name) => objects.configMap(ns, name),
+      secret: (ns, name) => objects.secret(ns, name),
+      serviceEnv: (ns, links) => services.forNamespace(ns, links),
+    };
   }
 
   private getShared(): Promise<AgentShared> {
-    this.shared ??= serverVersion(this.clients).then((kubeletVersion) => ({
+    this.shared ??= Promise.all([serverVersion(this.clients), this.server.start()]).then(([kubeletVersion, kubeletEndpoint]) => ({
       kc: this.opts.kubeConfig,
       clients: this.clients,
       ticker: this.ticker,
       kubeletVersion,
       log: this.opts.log ?? (() => {}),
+      references: this.references,
+      kubeletEndpoint,
     }));
     return this.shared;
+  }
+
+  /** Where this process's kubelet server listens, once the first agent started. */
+  get kubeletEndpoint(): KubeletEndpoint | undefined {
+    return this.server.endpoint;
+  }
+
+  /** Start the kubelet server (also done by the first addNode). */
+  async startServer(): Promise<KubeletEndpoint> {
+    return (await this.getShared()).kubeletEndpoint!;
+  }
+
+  private findPod(namespace: string, name: string): PodLogSource | undefined {
+    for (const agent of this.agents.values()) {
+      const w = agent.findPod(namespace, name);
+      if (w) return w;
+    }
+    return undefined;
   }
 
   get names(): string[] {
@@ -84,6 +128,8 @@ export class NodeHost {
 
   async stop(): Promise<void> {
     await Promise.all([...this.agents.keys()].map((n) => this.stopNode(n)));
+    await this.server.close();
+    await this.services.stop();
     this.ticker.stop();
     this.clients.close();
   }

@@ -18,6 +18,11 @@ export const FAST_TIMINGS = {
   initRunMs: 30,
   backoffInitialMs: 300,
   backoffMaxMs: 2000,
+  // Retries record events, and a pod gets 25 kubelet events before the spam filter holds them back:
+  // fast enough for tests, slow enough that a test still sees the event of the next attempt.
+  mountRetryInitialMs: 100,
+  mountRetryMaxMs: 500,
+  configRetryMs: 500,
 };
 
 export interface NodesCluster {
@@ -87,6 +92,32 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/**
+ * The kubelet server of a node, found as the API server's pods/log proxy finds it: the Node's
+ * `sim.wheelhouse.io/kubelet-host` annotation and `status.daemonEndpoints.kubeletEndpoint.Port`.
+ */
+export async function kubeletURL(core: CoreV1Api, nodeName: string): Promise<string> {
+  const node = await core.readNode({ name: nodeName });
+  const host = node.metadata?.annotations?.['sim.wheelhouse.io/kubelet-host'];
+  const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port;
+  if (!host || !port) throw new Error(`node ${nodeName} does not say where its kubelet listens`);
+  return `http://${host}:${port}`;
+}
+
+/** GET /containerLogs/<ns>/<pod>/<container>?<query> from the kubelet running the pod. */
+export async function containerLogs(
+  core: CoreV1Api,
+  namespace: string,
+  podName: string,
+  container: string,
+  query = '',
+): Promise<{ status: number; body: string; contentType: string | null }> {
+  const p = await core.readNamespacedPod({ name: podName, namespace });
+  const base = await kubeletURL(core, p.spec!.nodeName!);
+  const res = await fetch(`${base}/containerLogs/${namespace}/${podName}/${container}${query ? `?${query}` : ''}`);
+  return { status: res.status, body: await res.text(), contentType: res.headers.get('content-type') };
 }
 
 export function pod(name: string, spec: Partial<NonNullable<V1Pod['spec']>> = {}, annotations?: Record<string, string>): V1Pod {

@@ -18,6 +18,11 @@ export interface RuntimeTimings {
   /** CrashLoopBackOff: first delay and cap (kubelet: 10 s and 5 min). */
   backoffInitialMs: number;
   backoffMaxMs: number;
+  /** FailedMount retries: exponential back-off of volume operations (kubelet: 500 ms doubling to 2m2s). */
+  mountRetryInitialMs: number;
+  mountRetryMaxMs: number;
+  /** CreateContainerConfigError: the pod is synced again after this (kubelet's sync back-off: 10 s). */
+  configRetryMs: number;
 }
 
 export const DEFAULT_TIMINGS: RuntimeTimings = {
@@ -29,6 +34,9 @@ export const DEFAULT_TIMINGS: RuntimeTimings = {
   initRunMs: 500,
   backoffInitialMs: 10_000,
   backoffMaxMs: 300_000,
+  mountRetryInitialMs: 500,
+  mountRetryMaxMs: 122_000,
+  configRetryMs: 10_000,
 };
 
 export interface ResolvedImage {
