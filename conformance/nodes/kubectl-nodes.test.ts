@@ -21,6 +21,8 @@ after(async () => {
 });
 
 const T = { timeout: 90_000 };
+const CRASH_LOOP = 'sim.wheelhouse.io/crash-loop';
+const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z /;
 const NODE = /^node-[123]$/;
 const POD_IP = /^10\.244\.\d{1,3}\.\d{1,3}$/;
 
@@ -88,6 +90,8 @@ for (const bin of binaries) {
         { context: show(r) },
       );
       node = rows[1]![6]!;
+      // Started now so that it has crashed and restarted by the time the logs test reads --previous.
+      await okPrints(['run', 'crash', '--image=busybox', `--annotations=${CRASH_LOOP}=true`, '-n', ns], 'pod/crash created\n');
     });
 
     it('describe pod: status, IP, node and the Scheduled → Started events', T, async () => {
@@ -144,6 +148,45 @@ for (const bin of binaries) {
       await okPrints(['taint', 'nodes', 'node-3', `${key}=blue:NoSchedule-`], 'node/node-3 untainted\n');
       const back = await ok(['describe', 'node', 'node-3']);
       assert.equal(field(back.stdout, 'Taints'), '<none>', show(back));
+    });
+
+    it('logs: the synthetic log, --tail, --timestamps, -c, --previous, -f and the errors', T, async () => {
+      const all = await ok(['logs', 'web', '-n', ns]);
+      const lines = all.stdout.split('\n');
+      assert.equal(lines[0], 'started web: image docker.io/library/nginx:latest, restartCount 0', show(all));
+      assert.match(all.stdout, /^environment \(\d+ variables\):$/m, show(all));
+      assert.match(all.stdout, /^KUBERNETES_SERVICE_HOST=10\.96\.0\.1$/m, show(all));
+      assert.equal(lines.at(-1), '', 'ends with a newline');
+      const last = lines.at(-2)!;
+      await okPrints(['logs', 'web', '-n', ns, '--tail=1'], `${last}\n`);
+      const stamped = await ok(['logs', 'web', '-n', ns, '--tail=1', '--timestamps']);
+      assert.match(stamped.stdout, TIMESTAMP, show(stamped));
+      assert.equal(stamped.stdout.replace(TIMESTAMP, ''), `${last}\n`, show(stamped));
+      await okPrints(['logs', 'pod/web', '-c', 'web', '-n', ns, '--limit-bytes=7'], 'started');
+
+      const bad = await k.run(['logs', 'web', '-c', 'nope', '-n', ns]);
+      assert.equal(bad.code, 1, show(bad));
+      assert.equal(bad.stderr, 'error: container nope is not valid for pod web\n', show(bad));
+
+      // -f streams until the container exits on its own.
+      await okPrints(['run', 'brief', '--image=busybox', '--restart=Never', '--annotations=sim.wheelhouse.io/exit-after=3s', '-n', ns], 'pod/brief created\n');
+      await okPrints(['wait', '--for=condition=Ready', 'pod/brief', '-n', ns, '--timeout=60s'], 'pod/brief condition met\n');
+      const followed = await ok(['logs', '-f', 'brief', '-n', ns]);
+      assert.match(followed.stdout, /^started brief: image docker\.io\/library\/busybox:latest, restartCount 0\n/, show(followed));
+      assert.match(followed.stdout, /\nexited with code 0\n$/, show(followed));
+
+      // --previous: the crash-looping pod's last terminated run.
+      const deadline = Date.now() + 60_000;
+      let restarts = 0;
+      while (restarts < 1 && Date.now() < deadline) {
+        const r = await ok(['get', 'pod', 'crash', '-n', ns, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}']);
+        restarts = Number(r.stdout);
+        if (restarts < 1) await new Promise((res) => setTimeout(res, 500));
+      }
+      assert.ok(restarts >= 1, 'the crash-looping pod restarted');
+      const previous = await ok(['logs', 'crash', '--previous', '-n', ns]);
+      assert.match(previous.stdout, /^started crash: image docker\.io\/library\/busybox:latest, restartCount \d+\n/, show(previous));
+      assert.match(previous.stdout, /\nexited with code 1\n$/, show(previous));
     });
 
     it('delete pod waits for the node to stop it', T, async () => {
