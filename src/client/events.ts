@@ -99,11 +99,14 @@ export class EventRecorder {
     }
   }
 
-  /** Record an event about `ref` (see objectRef). `action` is used by the series style only. */
-  event(ref: V1ObjectReference, type: EventType, reason: string, message: string, action = ''): void {
+  /**
+   * Record an event about `ref` (see objectRef). `action` and `related` (a second object the event
+   * concerns, e.g. the preemptor of a preempted pod) are used by the series style only.
+   */
+  event(ref: V1ObjectReference, type: EventType, reason: string, message: string, action = '', related?: V1ObjectReference): void {
     if (this.closed) return;
     if (this.opts.style === 'legacy') this.recordLegacy(ref, type, reason, message);
-    else this.recordSeries(ref, type, reason, message, action);
+    else this.recordSeries(ref, type, reason, message, action, related);
   }
 
   /** Resolves when every write queued so far has been attempted. */
@@ -207,8 +210,9 @@ export class EventRecorder {
     await this.core.createNamespacedEvent({ namespace, body });
   }
 
-  private recordSeries(ref: V1ObjectReference, type: EventType, reason: string, message: string, action: string): void {
-    const key = [action, reason, this.opts.component, ref.kind, ref.namespace, ref.name, ref.uid, ref.apiVersion, ref.resourceVersion, ref.fieldPath].join('\u0000');
+  private recordSeries(ref: V1ObjectReference, type: EventType, reason: string, message: string, action: string, related?: V1ObjectReference): void {
+    const refKey = (r: V1ObjectReference | undefined) => [r?.kind, r?.namespace, r?.name, r?.uid, r?.apiVersion, r?.resourceVersion, r?.fieldPath];
+    const key = [action, reason, this.opts.component, ...refKey(ref), ...refKey(related)].join('\u0000');
     const now = Date.now();
     const namespace = ref.namespace || 'default';
     const seen = this.series.get(key);
@@ -233,6 +237,7 @@ export class EventRecorder {
       kind: 'Event',
       metadata: { name, namespace },
       involvedObject: ref,
+      ...(related ? { related } : {}),
       reason,
       message,
       source: {},

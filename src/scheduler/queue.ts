@@ -1,7 +1,8 @@
 // The scheduling queue (pkg/scheduler/backend/queue): pods waiting for a scheduling attempt, ordered by
 // priority then arrival; pods that failed wait out a per-pod back-off (1 s doubling to 10 s) and, when
-// unschedulable, stay parked until a cluster event may have made room (a node added or changed, a
-// bound pod gone) or five minutes pass.
+// unschedulable, stay parked until a cluster event that concerns a plugin that rejected them may have
+// made room (a node added or changed, a bound pod gone or added, a claim bound) or five minutes pass.
+import type { PluginName } from './status.ts';
 
 export interface QueueOptions {
   initialBackoffMs?: number;
@@ -27,7 +28,10 @@ export class SchedulingQueue {
   private readonly inActive = new Map<string, number>();
   private seq = 0;
   private readonly backoff = new Map<string, NodeJS.Timeout>();
-  private readonly unschedulable = new Set<string>();
+  /** Parked pods with the plugins that rejected them (undefined: any event may help). */
+  private readonly unschedulable = new Map<string, ReadonlySet<PluginName> | undefined>();
+  /** How many parked pods each plugin rejected, so events nobody waits for cost nothing. */
+  private readonly parkedBy = new Map<PluginName | '*', number>();
   private readonly inFlight = new Set<string>();
   /** Keys re-added while being scheduled: they go back to the queue when done. */
   private readonly readd = new Set<string>();
@@ -60,14 +64,14 @@ export class SchedulingQueue {
       return;
     }
     if (this.backoff.has(key)) return;
-    this.unschedulable.delete(key);
+    this.unpark(key);
     this.pushActive(e);
   }
 
   /** The pod is gone, bound or no longer ours. */
   delete(key: string): void {
     this.entries.delete(key);
-    this.unschedulable.delete(key);
+    this.unpark(key);
     this.readd.delete(key);
     const t = this.backoff.get(key);
     if (t) clearTimeout(t);
@@ -103,8 +107,11 @@ export class SchedulingQueue {
     else this.entries.delete(key);
   }
 
-  /** The attempt failed: back off, then park the pod until something changes (or retry on errors). */
-  failed(key: string, unschedulable: boolean): void {
+  /**
+   * The attempt failed: back off, then park the pod until something its rejecting plugins care about
+   * changes (or retry on errors).
+   */
+  failed(key: string, unschedulable: boolean, rejectedBy?: ReadonlySet<PluginName>): void {
     this.inFlight.delete(key);
     const e = this.entries.get(key);
     if (!e) return;
@@ -112,19 +119,37 @@ export class SchedulingQueue {
     e.failedAt = Date.now();
     const changed = this.readd.delete(key);
     if (unschedulable && !changed) {
-      this.unschedulable.add(key);
+      this.park(key, rejectedBy);
       return;
     }
     this.startBackoff(e);
   }
 
-  /** A cluster event that may make parked pods schedulable: retry them after their back-off. */
-  moveAllToActive(): void {
-    for (const key of [...this.unschedulable]) {
-      this.unschedulable.delete(key);
+  /**
+   * A cluster event that may make parked pods schedulable: retry them after their back-off — all of
+   * them, or those rejected by one of `plugins`.
+   */
+  moveAllToActive(plugins?: readonly PluginName[]): void {
+    if (plugins && (this.parkedBy.get('*') ?? 0) === 0 && !plugins.some((p) => (this.parkedBy.get(p) ?? 0) > 0)) return;
+    for (const [key, rejectedBy] of [...this.unschedulable]) {
+      if (plugins && rejectedBy && !plugins.some((p) => rejectedBy.has(p))) continue;
+      this.unpark(key);
       const e = this.entries.get(key);
       if (e) this.startBackoff(e);
     }
+  }
+
+  private park(key: string, rejectedBy: ReadonlySet<PluginName> | undefined): void {
+    this.unpark(key);
+    this.unschedulable.set(key, rejectedBy);
+    for (const p of rejectedBy ?? ['*' as const]) this.parkedBy.set(p, (this.parkedBy.get(p) ?? 0) + 1);
+  }
+
+  private unpark(key: string): void {
+    if (!this.unschedulable.has(key)) return;
+    const rejectedBy = this.unschedulable.get(key);
+    this.unschedulable.delete(key);
+    for (const p of rejectedBy ?? ['*' as const]) this.parkedBy.set(p, (this.parkedBy.get(p) ?? 0) - 1);
   }
 
   close(): void {
@@ -165,10 +190,10 @@ export class SchedulingQueue {
 
   private flushUnschedulable(): void {
     const cutoff = Date.now() - this.maxUnschedulableMs;
-    for (const key of [...this.unschedulable]) {
+    for (const key of [...this.unschedulable.keys()]) {
       const e = this.entries.get(key);
       if (!e || e.failedAt > cutoff) continue;
-      this.unschedulable.delete(key);
+      this.unpark(key);
       this.startBackoff(e);
     }
   }

@@ -1,29 +1,22 @@
 // The scheduler: watches pods without a node that name it as their scheduler, and nodes; picks a node
 // for each pod by filtering and scoring an incrementally kept snapshot (cache.ts); binds through the
-// pods/binding subresource. It is an API client only, so it runs in `wheelhouse up` or on its own
-// (`wheelhouse scheduler --kubeconfig …`) unchanged.
+// pods/binding subresource; when nothing fits, preempts lower-priority pods (preemption.ts). It is
+// an API client only, so it runs in `wheelhouse up` or on its own (`wheelhouse scheduler …`) unchanged.
 //
 // One scheduling cycle runs at a time (as in kube-scheduler, so each decision sees the previous
-// one's assumed pod); bindings run concurrently in the background.
-import type { KubeConfig, V1Node, V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import { Clients, MERGE_PATCH, describeError, statusCode } from '../client/clients.ts';
+// one's assumed pod); bindings and evictions run concurrently in the background.
+import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
+import { Clients, describeError, statusCode } from '../client/clients.ts';
 import { EventRecorder, objectRef } from '../client/events.ts';
 import { Informer } from '../client/informer.ts';
-import { rfc3339, wireString } from '../client/time.ts';
 import { SchedulerCache, podInfo, podKey, type NodeInfo, type PodInfo } from './cache.ts';
-import {
-  NO_NODES_AVAILABLE,
-  balancedAllocationScore,
-  fitErrorMessage,
-  intolerablePreferNoSchedule,
-  leastAllocatedScore,
-  normalize,
-  preemptionMessage,
-  preferredAffinityRaw,
-  runFilters,
-  type FilterStatus,
-} from './plugins.ts';
+import { FailureRecorder } from './failure.ts';
+import { preFilter, runFilters, selectHost, type Cycle } from './framework.ts';
+import { InformerListers } from './listers.ts';
+import { PreemptionActions } from './preemption-actions.ts';
+import { preempt } from './preemption.ts';
 import { SchedulingQueue, type QueueOptions } from './queue.ts';
+import { NO_CLAIMS, NO_NODES_AVAILABLE, fitErrorMessage, preFilterErrorMessage, type FilterStatus, type PluginName } from './status.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
 
@@ -38,7 +31,8 @@ export interface SchedulerOptions {
   log?: (line: string) => void;
 }
 
-const POD_WEIGHTS = { leastAllocated: 1, balanced: 1, nodeAffinity: 2, taintToleration: 3 };
+/** Plugins whose verdict a newly placed pod (or a bound pod's new labels) can change. */
+const POD_ADDED_CONCERNS: PluginName[] = ['InterPodAffinity', 'PodTopologySpread'];
 
 function podPriority(pod: V1Pod): number {
   return pod.spec?.priority ?? 0;
@@ -60,15 +54,27 @@ function nodeSignature(node: V1Node): string {
   ]);
 }
 
+function sameLabels(a: Record<string, string>, b: Record<string, string> | undefined): boolean {
+  const bl = b ?? {};
+  const ak = Object.keys(a);
+  if (ak.length !== Object.keys(bl).length) return false;
+  return ak.every((k) => a[k] === bl[k]);
+}
+
 export class Scheduler {
   readonly name: string;
   private readonly clients: Clients;
   private readonly pods: Informer<V1Pod>;
   private readonly nodes: Informer<V1Node>;
+  private readonly listers: InformerListers;
   private readonly cache = new SchedulerCache();
   private readonly queue: SchedulingQueue;
   private readonly recorder: EventRecorder;
+  private readonly failures: FailureRecorder;
+  private readonly actions: PreemptionActions;
   private readonly pendingSig = new Map<string, string>();
+  /** The nominatedNodeName each pending pod last had in the API, to tell a cleared one from a stale copy. */
+  private readonly seenNomination = new Map<string, string>();
   private readonly nodeSig = new Map<string, string>();
   private nextStartNodeIndex = 0;
   private running?: Promise<void>;
@@ -77,13 +83,15 @@ export class Scheduler {
   private bindWaiters: (() => void)[] = [];
   private readonly log: (line: string) => void;
 
-  constructor(private readonly opts: SchedulerOptions) {
+  constructor(opts: SchedulerOptions) {
     this.name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.log = opts.log ?? (() => {});
     this.clients = new Clients(opts.kubeConfig);
     this.queue = new SchedulingQueue(opts.queue);
     this.bindSlots = opts.bindConcurrency ?? 32;
     this.recorder = new EventRecorder(this.clients.core, { component: this.name, style: 'series', instance: opts.instance });
+    this.failures = new FailureRecorder(this.clients.core, this.recorder, this.log);
+    this.actions = new PreemptionActions({ core: this.clients.core, schedulerName: this.name, recorder: this.recorder, log: this.log });
     const core = this.clients.core;
     const fieldSelector = 'status.phase!=Succeeded,status.phase!=Failed';
     this.pods = new Informer<V1Pod>(opts.kubeConfig, {
@@ -97,6 +105,9 @@ export class Scheduler {
       type: 'V1Node',
       list: () => core.listNode(),
     });
+    this.listers = new InformerListers(opts.kubeConfig, this.clients, (what) =>
+      this.queue.moveAllToActive(what === 'namespace' ? ['InterPodAffinity'] : ['VolumeBinding']),
+    );
     this.pods.on('add', (p) => this.onPod(p));
     this.pods.on('update', (p) => this.onPod(p));
     this.pods.on('delete', (p) => this.onPodDelete(p));
@@ -107,6 +118,7 @@ export class Scheduler {
 
   async start(): Promise<void> {
     await this.nodes.start();
+    await this.listers.start();
     await this.pods.start();
     await Promise.all([this.nodes.synced, this.pods.synced]);
     this.running = this.loop();
@@ -115,7 +127,7 @@ export class Scheduler {
   async stop(): Promise<void> {
     this.stopped = true;
     this.queue.close();
-    await Promise.all([this.pods.stop(), this.nodes.stop()]);
+    await Promise.all([this.pods.stop(), this.nodes.stop(), this.listers.stop()]);
     await this.running;
     await this.recorder.close();
     this.clients.close();
@@ -128,27 +140,52 @@ export class Scheduler {
   private onPod(pod: V1Pod): void {
     const key = podKey(pod);
     if (pod.spec?.nodeName) {
+      const prev = this.cache.get(key);
+      const placedAnew = !prev || this.cache.isAssumed(key) || !sameLabels(prev.pi.subject.labels, pod.metadata?.labels);
       this.cache.setBoundPod(pod);
-      this.pendingSig.delete(key);
-      this.queue.delete(key);
+      this.forgetPending(key);
+      if (placedAnew) this.queue.moveAllToActive(POD_ADDED_CONCERNS);
       return;
     }
     if (!this.responsible(pod) || pod.metadata?.deletionTimestamp || (pod.spec?.schedulingGates ?? []).length > 0) {
-      this.pendingSig.delete(key);
-      this.queue.delete(key);
+      this.forgetPending(key);
       return;
     }
     if (this.cache.isAssumed(key)) return;
+    this.syncNomination(key, pod);
     const sig = podSignature(pod);
     if (this.pendingSig.get(key) === sig && this.queue.has(key)) return;
     this.pendingSig.set(key, sig);
     this.queue.add(key, podPriority(pod));
   }
 
+  /**
+   * Keep the nominator in step with status.nominatedNodeName. A copy without one right after this
+   * scheduler nominated the pod (its status write not seen yet) keeps the nomination.
+   */
+  private syncNomination(key: string, pod: V1Pod): void {
+    const nnn = pod.status?.nominatedNodeName ?? '';
+    const seen = this.seenNomination.get(key) ?? '';
+    if (nnn) this.seenNomination.set(key, nnn);
+    else this.seenNomination.delete(key);
+    if (nnn) this.cache.nominate(podInfo(pod), nnn);
+    else if (seen) this.cache.clearNomination(key);
+    else {
+      const memo = this.cache.nominatedNodeOf(key);
+      if (memo !== undefined) this.cache.nominate(podInfo(pod), memo);
+    }
+  }
+
+  private forgetPending(key: string): void {
+    this.pendingSig.delete(key);
+    this.seenNomination.delete(key);
+    this.cache.clearNomination(key);
+    this.queue.delete(key);
+  }
+
   private onPodDelete(pod: V1Pod): void {
     const key = podKey(pod);
-    this.pendingSig.delete(key);
-    this.queue.delete(key);
+    this.forgetPending(key);
     if (pod.spec?.nodeName || this.cache.isAssumed(key)) {
       this.cache.removePod(key);
       // Resources were freed: parked pods may fit now.
@@ -176,7 +213,7 @@ export class Scheduler {
       const key = await this.queue.pop();
       if (key === undefined || this.stopped) return;
       try {
-        await this.scheduleOne(key);
+        this.scheduleOne(key);
       } catch (err) {
         this.log(`scheduling ${key} failed: ${describeError(err)}`);
         this.queue.failed(key, false);
@@ -186,7 +223,7 @@ export class Scheduler {
     }
   }
 
-  private async scheduleOne(key: string): Promise<void> {
+  private scheduleOne(key: string): void {
     const [namespace, name] = key.split('/') as [string, string];
     const pod = this.pods.get(name, namespace);
     if (!pod || pod.spec?.nodeName || pod.metadata?.deletionTimestamp || !this.responsible(pod) || this.cache.isAssumed(key)) {
@@ -197,20 +234,71 @@ export class Scheduler {
     const nodes = this.cache.nodeList();
     if (nodes.length === 0) {
       this.queue.failed(key, true);
-      this.recordFailure(pod, NO_NODES_AVAILABLE);
+      this.failures.record(pod, NO_NODES_AVAILABLE);
       return;
     }
-    const { feasible, statuses } = this.findFeasible(pi, nodes);
+    const pre = preFilter(pi, { cache: this.cache, listers: this.listers });
+    if ('reject' in pre) {
+      // Every node gets the PreFilter status; preemption cannot resolve it.
+      const statuses = new Map(nodes.map((ni) => [ni, pre.reject] as const));
+      const outcome = preempt(pi, undefined, nodes, statuses, this.nominatedNode(pod));
+      this.queue.failed(key, true, new Set([pre.reject.plugin]));
+      this.failures.record(pod, preFilterErrorMessage(nodes.length, pre.reject.reasons.join(', '), outcome.message), 'Unschedulable', this.clearedNomination(pod, outcome.clearNomination));
+      return;
+    }
+    const cycle = pre.cycle;
+    const nominated = this.nominatedNode(pod);
+    // A nominated node that fits is taken without looking further (evaluateNominatedNode).
+    if (nominated && !runFilters(cycle, nominated)) {
+      this.assumeAndBind(pod, pi, nominated.name);
+      return;
+    }
+    const { feasible, statuses } = this.findFeasible(cycle, nodes);
     if (feasible.length === 0) {
-      const preemption = preemptionMessage(pi, nodes.length, statuses, this.cache.nodes);
-      this.queue.failed(key, true);
-      this.recordFailure(pod, fitErrorMessage(nodes.length, statuses, preemption));
+      this.postFilter(pod, cycle, nodes, statuses, nominated);
       return;
     }
-    const host = feasible.length === 1 ? feasible[0]!.name : this.selectHost(pi, feasible);
-    this.cache.assume(pod, host);
-    this.queue.done(key);
-    void this.bind(pod, host);
+    const host = feasible.length === 1 ? feasible[0]! : selectHost(cycle, feasible);
+    this.assumeAndBind(pod, pi, host.name);
+  }
+
+  private nominatedNode(pod: V1Pod): NodeInfo | undefined {
+    const name = this.cache.nominatedNodeOf(podKey(pod)) ?? pod.status?.nominatedNodeName;
+    const ni = name ? this.cache.nodes.get(name) : undefined;
+    return ni?.node ? ni : undefined;
+  }
+
+  /** The nominatedNodeName to write when preemption found nothing: cleared, if the pod had one. */
+  private clearedNomination(pod: V1Pod, clear: boolean): null | undefined {
+    const key = podKey(pod);
+    if (!clear || (!pod.status?.nominatedNodeName && this.cache.nominatedNodeOf(key) === undefined)) return undefined;
+    this.cache.clearNomination(key);
+    return null;
+  }
+
+  /** DefaultPreemption, then the FailedScheduling event and status (with the nomination, if any). */
+  private postFilter(pod: V1Pod, cycle: Cycle, nodes: NodeInfo[], statuses: Map<NodeInfo, FilterStatus>, nominated: NodeInfo | undefined): void {
+    const key = podKey(pod);
+    const rejectedBy = new Set<PluginName>([...statuses.values()].map((s) => s.plugin));
+    const outcome = preempt(cycle.pi, cycle, nodes, statuses, nominated);
+    this.queue.failed(key, true, rejectedBy);
+    const c = outcome.candidate;
+    if (!c) {
+      const message = fitErrorMessage(nodes.length, statuses.values(), `${NO_CLAIMS}, ${outcome.message}`);
+      this.failures.record(pod, message, 'Unschedulable', this.clearedNomination(pod, outcome.clearNomination));
+      return;
+    }
+    // Lower-priority pods nominated to the node may no longer fit there: they lose the nomination.
+    const demoted = [...this.cache.nominatedOn(c.node.name)].filter((p) => p.key !== key && p.priority < cycle.pi.priority);
+    for (const p of demoted) this.cache.clearNomination(p.key);
+    this.cache.nominate(cycle.pi, c.node.name);
+    this.failures.record(pod, fitErrorMessage(nodes.length, statuses.values(), ''), 'Unschedulable', c.node.name);
+    void this.actions.run(
+      pod,
+      c.node.name,
+      c.victims.map((v) => v.pod),
+      demoted.map((p) => p.pod),
+    );
   }
 
   /** numFeasibleNodesToFind: all nodes below 100, else an adaptive share (50% − n/125, at least 5%). */
@@ -220,51 +308,28 @@ export class Scheduler {
     return Math.max(100, Math.floor((total * pct) / 100));
   }
 
-  private findFeasible(pi: PodInfo, nodes: NodeInfo[]): { feasible: NodeInfo[]; statuses: Map<string, FilterStatus> } {
+  private findFeasible(cycle: Cycle, nodes: NodeInfo[]): { feasible: NodeInfo[]; statuses: Map<NodeInfo, FilterStatus> } {
     const want = this.numToFind(nodes.length);
     const feasible: NodeInfo[] = [];
-    const statuses = new Map<string, FilterStatus>();
+    const statuses = new Map<NodeInfo, FilterStatus>();
     let processed = 0;
     for (let i = 0; i < nodes.length && feasible.length < want; i++) {
       const ni = nodes[(this.nextStartNodeIndex + i) % nodes.length]!;
       processed++;
-      const st = runFilters(pi, ni);
-      if (st) statuses.set(ni.name, st);
+      const st = runFilters(cycle, ni);
+      if (st) statuses.set(ni, st);
       else feasible.push(ni);
     }
     this.nextStartNodeIndex = (this.nextStartNodeIndex + processed) % nodes.length;
     return { feasible, statuses };
   }
 
-  private selectHost(pi: PodInfo, feasible: NodeInfo[]): string {
-    const affinity = normalize(
-      feasible.map((ni) => preferredAffinityRaw(pi.pod, ni.node!)),
-      false,
-    );
-    const taints = normalize(
-      feasible.map((ni) => intolerablePreferNoSchedule(pi.pod, ni.node!)),
-      true,
-    );
-    let best = -1;
-    let chosen = feasible[0]!.name;
-    let ties = 0;
-    feasible.forEach((ni, i) => {
-      const score =
-        POD_WEIGHTS.leastAllocated * leastAllocatedScore(pi, ni) +
-        POD_WEIGHTS.balanced * balancedAllocationScore(pi, ni) +
-        POD_WEIGHTS.nodeAffinity * affinity[i]! +
-        POD_WEIGHTS.taintToleration * taints[i]!;
-      if (score > best) {
-        best = score;
-        chosen = ni.name;
-        ties = 1;
-      } else if (score === best) {
-        // Reservoir sampling: each of the tied nodes is equally likely.
-        ties++;
-        if (Math.random() * ties < 1) chosen = ni.name;
-      }
-    });
-    return chosen;
+  private assumeAndBind(pod: V1Pod, pi: PodInfo, host: string): void {
+    const key = pi.key;
+    this.cache.clearNomination(key);
+    this.cache.assume(pod, host);
+    this.queue.done(key);
+    void this.bind(pod, host);
   }
 
   private async acquireBindSlot(): Promise<void> {
@@ -300,7 +365,7 @@ export class Scheduler {
       // Already bound, being deleted or gone: the informer will tell the rest.
       if (code === 409 || code === 404) return;
       this.log(`binding ${key} to ${host} failed: ${describeError(err)}`);
-      this.recordFailure(pod, `Binding rejected: ${describeError(err)}`, 'SchedulerError');
+      this.failures.record(pod, `Binding rejected: ${describeError(err)}`, 'SchedulerError');
       const retry = setTimeout(() => {
         const current = this.pods.get(name, namespace);
         if (current && !current.spec?.nodeName) this.queue.add(key, podPriority(current));
@@ -310,40 +375,4 @@ export class Scheduler {
       this.releaseBindSlot();
     }
   }
-
-  /** The FailedScheduling event, then the PodScheduled=False condition (only when it changes). */
-  private recordFailure(pod: V1Pod, message: string, reason = 'Unschedulable'): void {
-    this.recorder.event(objectRef(pod, { apiVersion: 'v1', kind: 'Pod' }), 'Warning', 'FailedScheduling', message, 'Scheduling');
-    const conditions = pod.status?.conditions ?? [];
-    const old = conditions.find((c) => c.type === 'PodScheduled');
-    if (old && old.status === 'False' && old.reason === reason && old.message === message) return;
-    const cond: Record<string, unknown> = {
-      type: 'PodScheduled',
-      status: 'False',
-      lastProbeTime: null,
-      lastTransitionTime: old?.status === 'False' ? wireString(old.lastTransitionTime) : rfc3339(),
-      reason,
-      message,
-    };
-    if (pod.metadata?.generation !== undefined) cond.observedGeneration = pod.metadata.generation;
-    const rest = conditions.filter((c) => c.type !== 'PodScheduled').map(conditionJSON);
-    const body = { status: { conditions: [...rest, cond] } };
-    void this.clients.core
-      .patchNamespacedPodStatus({ name: pod.metadata?.name ?? '', namespace: pod.metadata?.namespace ?? 'default', body }, MERGE_PATCH)
-      .catch((err: unknown) => {
-        if (statusCode(err) !== 404) this.log(`updating status of ${podKey(pod)} failed: ${describeError(err)}`);
-      });
-  }
 }
-
-/** A condition read through the client, back in its wire form. */
-function conditionJSON(c: V1PodCondition): Record<string, unknown> {
-  const out: Record<string, unknown> = { type: c.type, status: c.status };
-  out.lastProbeTime = c.lastProbeTime ? wireString(c.lastProbeTime) : null;
-  out.lastTransitionTime = c.lastTransitionTime ? wireString(c.lastTransitionTime) : null;
-  if (c.reason) out.reason = c.reason;
-  if (c.message) out.message = c.message;
-  if (c.observedGeneration !== undefined) out.observedGeneration = c.observedGeneration;
-  return out;
-}
-

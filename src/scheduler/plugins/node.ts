@@ -1,16 +1,9 @@
-// The default kube-scheduler plugins this scheduler runs, with their reason texts and status codes
-// (pkg/scheduler/framework/plugins/...): filters in the default profile's order, the first failing
-// filter deciding a node's status, then scores with the default weights.
+// The plugins that look at one node and the pod alone (pkg/scheduler/framework/plugins/
+// nodeunschedulable, tainttoleration, nodeaffinity, nodeports, noderesources): filters with their
+// reason texts and codes, and their scores before normalization.
 import type { V1Node, V1NodeSelectorRequirement, V1NodeSelectorTerm, V1Pod, V1Taint, V1Toleration } from '@kubernetes/client-node';
-import type { NodeInfo, PodInfo } from './cache.ts';
-
-/** Unschedulable can be resolved by preemption; UnschedulableAndUnresolvable cannot. */
-export type Code = 'Unschedulable' | 'UnschedulableAndUnresolvable';
-
-export interface FilterStatus {
-  code: Code;
-  reasons: string[];
-}
+import type { NodeInfo, PodInfo } from '../cache.ts';
+import { MAX_NODE_SCORE, type FilterStatus } from '../status.ts';
 
 export const REASON_UNSCHEDULABLE = 'node(s) were unschedulable';
 export const REASON_TAINT = 'node(s) had untolerated taint(s)';
@@ -53,6 +46,16 @@ export function effectiveTaints(node: V1Node): V1Taint[] {
   return [...taints, { key, effect: 'NoSchedule' }];
 }
 
+/** FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: a NoSchedule/NoExecute taint nothing tolerates. */
+export function hasUntoleratedNoScheduleTaint(pod: V1Pod, node: V1Node): boolean {
+  const tolerations = pod.spec?.tolerations ?? [];
+  for (const taint of effectiveTaints(node)) {
+    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
+    if (!toleratedBy(taint, tolerations)) return true;
+  }
+  return false;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Node affinity (nodeaffinity.NodeSelector)
 
@@ -82,48 +85,43 @@ function matchRequirement(r: V1NodeSelectorRequirement, get: (key: string) => st
 }
 
 /** A term matches when all its expressions and fields do; a term with neither matches nothing. */
-export function matchTerm(term: V1NodeSelectorTerm, node: V1Node): boolean {
+export function matchTerm(term: V1NodeSelectorTerm, labels: Record<string, string>, name: string | undefined): boolean {
   const exprs = term.matchExpressions ?? [];
   const fields = term.matchFields ?? [];
   if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata?.labels ?? {};
   if (!exprs.every((r) => matchRequirement(r, (k) => labels[k]))) return false;
-  const name = node.metadata?.name;
   return fields.every((r) => matchRequirement(r, (k) => (k === 'metadata.name' ? name : undefined)));
 }
 
-function matchesNodeSelectorAndAffinity(pod: V1Pod, node: V1Node): boolean {
+/** GetRequiredNodeAffinity(pod).Match(node): nodeSelector and the required node affinity terms. */
+export function matchesNodeSelectorAndAffinity(pod: V1Pod, node: V1Node): boolean {
   const labels = node.metadata?.labels ?? {};
   for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) if (labels[k] !== v) return false;
   const required = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
-  if (required) return (required.nodeSelectorTerms ?? []).some((t) => matchTerm(t, node));
+  if (required) return (required.nodeSelectorTerms ?? []).some((t) => matchTerm(t, labels, node.metadata?.name));
   return true;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Filters
+// Filters, in the default profile's order
 
-export function runFilters(pi: PodInfo, ni: NodeInfo): FilterStatus | undefined {
+export function nodeFilters(pi: PodInfo, ni: NodeInfo): FilterStatus | undefined {
   const pod = pi.pod;
   const node = ni.node!;
   const tolerations = pod.spec?.tolerations ?? [];
-
-  // NodeUnschedulable
   if (node.spec?.unschedulable && !toleratedBy({ key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }, tolerations)) {
-    return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_UNSCHEDULABLE] };
+    return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_UNSCHEDULABLE], plugin: 'NodeUnschedulable' };
   }
-  // TaintToleration: the first NoSchedule/NoExecute taint nothing tolerates.
-  for (const taint of effectiveTaints(node)) {
-    if (taint.effect !== 'NoSchedule' && taint.effect !== 'NoExecute') continue;
-    if (!toleratedBy(taint, tolerations)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_TAINT] };
-  }
-  // NodeAffinity (nodeSelector and required node affinity)
-  if (!matchesNodeSelectorAndAffinity(pod, node)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_AFFINITY] };
-  // NodePorts
-  if (pi.ports.some((p) => ni.portConflict(p))) return { code: 'Unschedulable', reasons: [REASON_PORTS] };
-  // NodeResourcesFit
+  if (hasUntoleratedNoScheduleTaint(pod, node)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_TAINT], plugin: 'TaintToleration' };
+  if (!matchesNodeSelectorAndAffinity(pod, node)) return { code: 'UnschedulableAndUnresolvable', reasons: [REASON_AFFINITY], plugin: 'NodeAffinity' };
+  return undefined;
+}
+
+/** NodePorts and NodeResourcesFit: what removing pods (preemption) can change. */
+export function capacityFilters(pi: PodInfo, ni: NodeInfo): FilterStatus | undefined {
+  if (pi.ports.some((p) => ni.portConflict(p))) return { code: 'Unschedulable', reasons: [REASON_PORTS], plugin: 'NodePorts' };
   const reasons = insufficient(pi, ni);
-  if (reasons.length > 0) return { code: 'Unschedulable', reasons };
+  if (reasons.length > 0) return { code: 'Unschedulable', reasons, plugin: 'NodeResourcesFit' };
   return undefined;
 }
 
@@ -143,8 +141,6 @@ function insufficient(pi: PodInfo, ni: NodeInfo): string[] {
 
 // ---------------------------------------------------------------------------------------------
 // Scores (each 0..100 before weighting)
-
-export const MAX_NODE_SCORE = 100;
 
 /** NodeResourcesFit with the LeastAllocated strategy over cpu and memory (weight 1 each). */
 export function leastAllocatedScore(pi: PodInfo, ni: NodeInfo): number {
@@ -169,8 +165,9 @@ export function balancedAllocationScore(pi: PodInfo, ni: NodeInfo): number {
 /** NodeAffinity score before normalization: the weights of the preferred terms the node matches. */
 export function preferredAffinityRaw(pod: V1Pod, node: V1Node): number {
   let sum = 0;
+  const labels = node.metadata?.labels ?? {};
   for (const p of pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution ?? []) {
-    if (p.weight !== 0 && matchTerm(p.preference, node)) sum += p.weight;
+    if (p.weight !== 0 && matchTerm(p.preference, labels, node.metadata?.name)) sum += p.weight;
   }
   return sum;
 }
@@ -189,57 +186,4 @@ export function normalize(scores: number[], reverse: boolean): number[] {
     const n = Math.trunc((MAX_NODE_SCORE * s) / max);
     return reverse ? MAX_NODE_SCORE - n : n;
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The FailedScheduling message (framework.FitError.Error and the PostFilter messages)
-
-export const NO_NODES_AVAILABLE = 'no nodes available to schedule pods';
-
-function histogram(counts: Map<string, number>): string {
-  return [...counts].map(([reason, n]) => `${n} ${reason}`).sort().join(', ');
-}
-
-/**
- * `0/N nodes are available: <reasons>. no new claims to deallocate, preemption: 0/N nodes are
- * available: <preemption reasons>.` — the filter histogram, then what the PostFilter plugins say:
- * DynamicResources (the pod has no claims) and DefaultPreemption.
- */
-export function fitErrorMessage(numNodes: number, statuses: Map<string, FilterStatus>, preemption: string): string {
-  const counts = new Map<string, number>();
-  for (const s of statuses.values()) for (const r of s.reasons) counts.set(r, (counts.get(r) ?? 0) + 1);
-  let msg = `0/${numNodes} nodes are available:`;
-  if (counts.size > 0) msg += ` ${histogram(counts)}.`;
-  return `${msg} no new claims to deallocate, preemption: ${preemption}`;
-}
-
-/**
- * DefaultPreemption's message when it finds no candidate. Nodes failing for reasons preemption cannot
- * change are "not helpful"; on the others it would evict lower-priority pods, and with none there the
- * node has no victims. (Evicting is left for later: a node that lower-priority pods would free is also
- * reported without victims.)
- */
-export function preemptionMessage(pi: PodInfo, numNodes: number, statuses: Map<string, FilterStatus>, nodes: Map<string, NodeInfo>): string {
-  if (pi.pod.spec?.preemptionPolicy === 'Never') return 'not eligible due to preemptionPolicy=Never.';
-  const counts = new Map<string, number>();
-  const bump = (r: string) => counts.set(r, (counts.get(r) ?? 0) + 1);
-  for (const [name, s] of statuses) {
-    if (s.code === 'UnschedulableAndUnresolvable') {
-      bump('Preemption is not helpful for scheduling');
-      continue;
-    }
-    const ni = nodes.get(name);
-    const lower = ni ? [...ni.pods.values()].filter((p) => p.priority < pi.priority) : [];
-    if (lower.length === 0) {
-      bump('No preemption victims found for incoming pod');
-      continue;
-    }
-    // Would removing every lower-priority pod make room? If not, the filter reasons stand.
-    for (const p of lower) ni!.removePod(p.key);
-    const still = runFilters(pi, ni!);
-    for (const p of lower) ni!.addPod(p);
-    if (still) for (const r of still.reasons) bump(r);
-    else bump('No preemption victims found for incoming pod');
-  }
-  return `0/${numNodes} nodes are available: ${histogram(counts)}.`;
 }
