@@ -28,6 +28,8 @@ export interface StartOptions {
   keepStateDir?: boolean;
   /** Use this state dir instead of a fresh temporary one. */
   stateDir?: string;
+  /** More `up` flags, e.g. `--nodes 0`. */
+  args?: string[];
 }
 
 const MAX_OUTPUT = 64 * 1024;
@@ -36,7 +38,7 @@ export async function startCluster(opts: StartOptions = {}): Promise<RunningClus
   const stateDir = opts.stateDir ?? mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-conformance-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/main.ts', 'up', '--port', '0', '--state-dir', stateDir],
+    ['--import', 'tsx', 'src/cli/main.ts', 'up', '--port', '0', '--state-dir', stateDir, ...(opts.args ?? [])],
     {
       cwd: REPO_ROOT,
       // Own process group, so a last-resort SIGKILL also reaches the etcd child it started.

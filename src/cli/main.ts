@@ -4,6 +4,7 @@ import type { KubeConfig, V1Taint } from '@kubernetes/client-node';
 import { kubeConfigForServer, kubeConfigFromFile } from '../client/kubeconfig.ts';
 import { NodeHost } from '../kubelet/host.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
+import { ControllerManager } from '../controllers/manager.ts';
 import { up } from './up.ts';
 
 function int(v: string): number {
@@ -61,6 +62,7 @@ program
   .option('--nodes <n>', 'number of node agents to run in this process (0 for none)', int, 3)
   .option('--cluster-cidr <cidr>', 'pod range nodes get their /24 pod CIDRs from (default 10.244.0.0/16)')
   .option('--no-scheduler', 'do not run the scheduler here (run `wheelhouse scheduler` instead)')
+  .option('--no-controller-manager', 'do not run the controller manager here (run `wheelhouse controller-manager` instead)')
   .option('--etcd-servers <urls>', 'comma-separated etcd endpoints; without it an embedded etcd is started')
   .option('--etcd-prefix <prefix>', 'key prefix in etcd', '/registry')
   .action(
@@ -71,6 +73,7 @@ program
       nodes: number;
       clusterCidr?: string;
       scheduler: boolean;
+      controllerManager: boolean;
       etcdServers?: string;
       etcdPrefix: string;
     }) => {
@@ -81,6 +84,7 @@ program
         nodes: o.nodes,
         clusterCIDR: o.clusterCidr,
         scheduler: o.scheduler,
+        controllerManager: o.controllerManager,
         etcdServers: o.etcdServers ? o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
         etcdPrefix: o.etcdPrefix,
       });
@@ -146,5 +150,51 @@ program
     console.log(`scheduler ${o.schedulerName} running`);
     onSignals(() => scheduler.stop());
   });
+
+program
+  .command('controller-manager')
+  .description('run the controllers against a running cluster (only the holder of the kube-system/kube-controller-manager Lease acts)')
+  .option('--kubeconfig <path>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
+  .option('--server <url>', 'API server URL, instead of a kubeconfig')
+  .option('--controllers <names>', 'comma-separated controllers to run: * for all, -name to leave one out', '*')
+  .option('--cluster-cidr <cidr>', 'pod range for node pod CIDRs', '10.244.0.0/16')
+  .option('--no-leader-elect', 'act without holding the lease (only safe when no other manager runs)')
+  .option('--leader-elect-lease-duration <seconds>', 'how long a silent leader keeps the lease', int, 15)
+  .option('--leader-elect-renew-deadline <seconds>', 'how long the leader may fail to renew before it stops', int, 10)
+  .option('--leader-elect-retry-period <seconds>', 'how often candidates try and the leader renews', int, 2)
+  .action(
+    async (o: {
+      kubeconfig?: string;
+      server?: string;
+      controllers: string;
+      clusterCidr: string;
+      leaderElect: boolean;
+      leaderElectLeaseDuration: number;
+      leaderElectRenewDeadline: number;
+      leaderElectRetryPeriod: number;
+    }) => {
+      const log = (line: string) => console.error(line);
+      const manager = new ControllerManager({
+        kubeConfig: clientConfig(o),
+        controllers: o.controllers.split(',').map((s) => s.trim()).filter(Boolean),
+        clusterCIDR: o.clusterCidr,
+        leaderElect: o.leaderElect,
+        leaderElection: {
+          leaseDurationMs: o.leaderElectLeaseDuration * 1000,
+          renewDeadlineMs: o.leaderElectRenewDeadline * 1000,
+          retryPeriodMs: o.leaderElectRetryPeriod * 1000,
+        },
+        // As kube-controller-manager: a manager that lost the lease exits, to be restarted clean.
+        onLostLeadership: () => {
+          log('leaderelection lost');
+          process.exit(1);
+        },
+        log,
+      });
+      await manager.start();
+      console.log(`controller manager ${manager.identity ?? ''} started`);
+      onSignals(() => manager.stop());
+    },
+  );
 
 await program.parseAsync(process.argv);

@@ -1,11 +1,12 @@
 // `wheelhouse up`: the whole cluster in one process, on its own etcd unless --etcd-servers is given.
-// The node IPAM controller, the scheduler and the node agents run here too, but as clients of the
-// API server over HTTP — the same code `wheelhouse scheduler` / `wheelhouse kubelet` run on their own.
+// The controller manager, the scheduler and the node agents run here too, but as clients of the API
+// server over HTTP — the same code `wheelhouse controller-manager` / `scheduler` / `kubelet` run on
+// their own.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { startApiServer, type ApiServer } from '../apiserver/server.ts';
 import { kubeConfigForServer } from '../client/kubeconfig.ts';
-import { NodeIpamController } from '../controllers/node-ipam.ts';
+import { ControllerManager } from '../controllers/manager.ts';
 import { NodeHost } from '../kubelet/host.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { EtcdStorage } from '../storage/etcd/store.ts';
@@ -23,6 +24,8 @@ export interface UpOptions {
   clusterCIDR?: string;
   /** Run the scheduler in this process (default true; false when it runs as `wheelhouse scheduler`). */
   scheduler?: boolean;
+  /** Run the controller manager in this process (default true; false when it runs on its own). */
+  controllerManager?: boolean;
   log?: (line: string) => void;
 }
 
@@ -32,6 +35,7 @@ export interface RunningCluster {
   kubeconfigPath: string;
   nodeHost?: NodeHost;
   scheduler?: Scheduler;
+  controllerManager?: ControllerManager;
   stop(): Promise<void>;
 }
 
@@ -64,20 +68,19 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
 
   const log = opts.log ?? ((line: string) => console.error(line));
   const kc = kubeConfigForServer(clientURL(apiserver));
-  const ipam = new NodeIpamController({
-    kubeConfig: kc,
-    clusterCIDR: opts.clusterCIDR ?? (opts.nodes > 250 ? '10.128.0.0/9' : '10.244.0.0/16'),
-    log,
-  });
+  const controllerManager =
+    opts.controllerManager === false
+      ? undefined
+      : new ControllerManager({ kubeConfig: kc, clusterCIDR: opts.clusterCIDR ?? (opts.nodes > 250 ? '10.128.0.0/9' : '10.244.0.0/16'), log });
   const scheduler = opts.scheduler === false ? undefined : new Scheduler({ kubeConfig: kc, log });
   const nodeHost = new NodeHost({ kubeConfig: kc, log });
   const stopComponents = async () => {
     await nodeHost.stop();
     await scheduler?.stop();
-    await ipam.stop();
+    await controllerManager?.stop();
   };
   try {
-    await ipam.start();
+    await controllerManager?.start();
     await scheduler?.start();
     // Register in batches so a large --nodes does not open thousands of requests at once.
     const names = Array.from({ length: opts.nodes }, (_, i) => `node-${i + 1}`);
@@ -95,6 +98,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     kubeconfigPath,
     nodeHost,
     scheduler,
+    controllerManager,
     stop: async () => {
       await stopComponents();
       await apiserver.close();

@@ -7,8 +7,11 @@
 import http from 'node:http';
 import {
   ApiException,
+  AppsV1Api,
+  BatchV1Api,
   CoordinationV1Api,
   CoreV1Api,
+  DiscoveryV1Api,
   KubeConfig,
   PatchStrategy,
   ServerConfiguration,
@@ -28,7 +31,10 @@ export interface ClientsOptions {
 
 export class Clients {
   readonly core: CoreV1Api;
+  readonly apps: AppsV1Api;
+  readonly batch: BatchV1Api;
   readonly coordination: CoordinationV1Api;
+  readonly discovery: DiscoveryV1Api;
   readonly version: VersionApi;
   private readonly agent?: http.Agent;
 
@@ -54,7 +60,10 @@ export class Clients {
       authMethods: { default: auth },
     });
     this.core = new CoreV1Api(config);
+    this.apps = new AppsV1Api(config);
+    this.batch = new BatchV1Api(config);
     this.coordination = new CoordinationV1Api(config);
+    this.discovery = new DiscoveryV1Api(config);
     this.version = new VersionApi(config);
   }
 

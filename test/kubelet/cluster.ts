@@ -1,9 +1,11 @@
-// A real etcd and API server plus the node IPAM controller, the scheduler and hollow node agents, all
-// talking to the server over HTTP exactly as in `wheelhouse up` — with short intervals and fast
-// simulated timings so tests stay quick. Shared by test/kubelet and test/scheduler.
+// A real etcd and API server plus the controller manager (node IPAM and whichever controllers a test
+// asks for), the scheduler and hollow node agents, all talking to the server over HTTP exactly as in
+// `wheelhouse up` — with short intervals and fast simulated timings so tests stay quick. Shared by
+// test/kubelet, test/scheduler and test/controllers.
 import { CoordinationV1Api, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { kubeConfigForServer } from '../../src/client/kubeconfig.ts';
-import { NodeIpamController } from '../../src/controllers/node-ipam.ts';
+import type { ControllerTimings } from '../../src/controllers/controller.ts';
+import { ControllerManager } from '../../src/controllers/manager.ts';
 import type { NodeAgentOptions } from '../../src/kubelet/agent.ts';
 import { NodeHost } from '../../src/kubelet/host.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
@@ -32,7 +34,7 @@ export interface NodesCluster {
   coordination: CoordinationV1Api;
   host: NodeHost;
   scheduler?: Scheduler;
-  ipam: NodeIpamController;
+  manager: ControllerManager;
   stop(): Promise<void>;
 }
 
@@ -40,13 +42,21 @@ export interface NodesClusterOptions {
   nodes?: (string | NodeAgentOptions)[];
   scheduler?: boolean;
   defaults?: Omit<NodeAgentOptions, 'name'>;
+  /** Controllers to run besides node IPAM (names from src/controllers/index.ts). */
+  controllers?: string[];
+  controllerTimings?: Partial<ControllerTimings>;
 }
 
 export async function startNodesCluster(opts: NodesClusterOptions = {}): Promise<NodesCluster> {
   const cluster = await startTestCluster();
   const kc = kubeConfigForServer(cluster.url);
-  const ipam = new NodeIpamController({ kubeConfig: kc });
-  await ipam.start();
+  const manager = new ControllerManager({
+    kubeConfig: kc,
+    controllers: ['node-ipam-controller', ...(opts.controllers ?? [])],
+    leaderElect: false,
+    timings: opts.controllerTimings,
+  });
+  await manager.start();
   const scheduler = opts.scheduler === false ? undefined : new Scheduler({ kubeConfig: kc, queue: { initialBackoffMs: 100, maxBackoffMs: 500 } });
   await scheduler?.start();
   const host = new NodeHost({
@@ -67,11 +77,11 @@ export async function startNodesCluster(opts: NodesClusterOptions = {}): Promise
     coordination: kc.makeApiClient(CoordinationV1Api),
     host,
     scheduler,
-    ipam,
+    manager,
     stop: async () => {
       await host.stop();
       await scheduler?.stop();
-      await ipam.stop();
+      await manager.stop();
       await cluster.stop();
     },
   };

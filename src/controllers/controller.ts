@@ -1,0 +1,42 @@
+// What a controller is to the controller manager: built from a shared context once this process
+// leads, asks the shared informers for what it watches while being built, started once they have
+// synced, stopped when leadership is lost or the process ends.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Clients } from '../client/clients.ts';
+import type { SharedInformers } from '../client/shared-informers.ts';
+
+/** Durations controllers read, shortened by tests (upstream flag names in the comments). */
+export interface ControllerTimings {
+  /** --node-monitor-grace-period: a node whose lease is older is NotReady/Unknown (upstream 40 s). */
+  nodeMonitorGracePeriodMs: number;
+  /** --node-monitor-period: how often node health is checked (upstream 5 s). */
+  nodeMonitorPeriodMs: number;
+  /** Default tolerationSeconds for not-ready/unreachable taints, used when a pod has none (upstream 300 s). */
+  podEvictionTimeoutMs: number;
+  /** Informer resync: every object is handed to the controllers again this often (upstream ~12 h; level-triggered safety net). */
+  resyncMs: number;
+}
+
+export const DEFAULT_TIMINGS: ControllerTimings = {
+  nodeMonitorGracePeriodMs: 40_000,
+  nodeMonitorPeriodMs: 5_000,
+  podEvictionTimeoutMs: 300_000,
+  resyncMs: 12 * 60 * 60_000,
+};
+
+export interface ControllerContext {
+  kubeConfig: KubeConfig;
+  clients: Clients;
+  informers: SharedInformers;
+  timings: ControllerTimings;
+  /** kube-controller-manager --cluster-cidr, for the node IPAM controller. */
+  clusterCIDR: string;
+  log: (line: string) => void;
+}
+
+export interface Controller {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export type ControllerFactory = (ctx: ControllerContext) => Controller;
