@@ -142,20 +142,26 @@ function insufficient(pi: PodInfo, ni: NodeInfo): string[] {
 // ---------------------------------------------------------------------------------------------
 // Scores (each 0..100 before weighting)
 
+// Module-level helpers, not closures: these run per node per pod, and tsx (esbuild keepNames) wraps
+// every closure it creates in a naming call — measured at a quarter of the scheduler's CPU at 1 000 nodes.
+function leastAllocated(requested: number, capacity: number): number {
+  if (capacity === 0 || requested > capacity) return 0;
+  return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
+}
+
+function fraction(requested: number, capacity: number): number {
+  return capacity === 0 ? 0 : Math.min(1, requested / capacity);
+}
+
 /** NodeResourcesFit with the LeastAllocated strategy over cpu and memory (weight 1 each). */
 export function leastAllocatedScore(pi: PodInfo, ni: NodeInfo): number {
-  const score = (requested: number, capacity: number) => {
-    if (capacity === 0 || requested > capacity) return 0;
-    return Math.trunc(((capacity - requested) * MAX_NODE_SCORE) / capacity);
-  };
-  const cpu = score(ni.nonZeroRequested.milliCPU + pi.nonZero.milliCPU, ni.allocatable.milliCPU);
-  const mem = score(ni.nonZeroRequested.memory + pi.nonZero.memory, ni.allocatable.memory);
+  const cpu = leastAllocated(ni.nonZeroRequested.milliCPU + pi.nonZero.milliCPU, ni.allocatable.milliCPU);
+  const mem = leastAllocated(ni.nonZeroRequested.memory + pi.nonZero.memory, ni.allocatable.memory);
   return Math.trunc((cpu + mem) / 2);
 }
 
 /** NodeResourcesBalancedAllocation over cpu and memory: 100 × (1 − standard deviation of the fractions). */
 export function balancedAllocationScore(pi: PodInfo, ni: NodeInfo): number {
-  const fraction = (requested: number, capacity: number) => (capacity === 0 ? 0 : Math.min(1, requested / capacity));
   const cpu = fraction(ni.requested.milliCPU + pi.requests.milliCPU, ni.allocatable.milliCPU);
   const mem = fraction(ni.requested.memory + pi.requests.memory, ni.allocatable.memory);
   const std = Math.abs(cpu - mem) / 2;
