@@ -343,6 +343,10 @@ export class SchedulerCache {
     return this.nominatedNode.get(key);
   }
 
+  hasNominatedOn(nodeName: string): boolean {
+    return this.nominatedByNode.has(nodeName);
+  }
+
   /** Pods nominated to the node (not yet bound anywhere). */
   nominatedOn(nodeName: string): Iterable<PodInfo> {
     return this.nominatedByNode.get(nodeName)?.values() ?? [];

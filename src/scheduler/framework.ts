@@ -60,6 +60,8 @@ export function preFilter(pi: PodInfo, ctx: CycleContext): PreFilterResult {
  * (RunFilterPluginsWithNominatedPods); only what they use counts, not their labels.
  */
 function capacityWithNominated(c: Cycle, ni: NodeInfo): FilterStatus | undefined {
+  // The common case, no nomination anywhere on this node, allocates nothing (this runs per node per pod).
+  if (!c.ctx.cache.hasNominatedOn(ni.name)) return capacityFilters(c.pi, ni);
   const added: PodInfo[] = [];
   for (const n of c.ctx.cache.nominatedOn(ni.name)) {
     if (n.key !== c.pi.key && n.priority >= c.pi.priority && !ni.pods.has(n.key)) added.push(n);
