@@ -2,6 +2,7 @@
 import express, { type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import http from 'node:http';
+import os from 'node:os';
 import { pathNotFound } from '../api/errors.ts';
 import { Registry, type RegistryOptions } from '../registry/registry.ts';
 import type { Storage } from '../storage/interface.ts';
@@ -108,6 +109,20 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
   return app;
 }
 
+/**
+ * The address the `kubernetes` Service's endpoints carry (kube-apiserver --advertise-address): the
+ * listen address, or for a wildcard one the first non-internal IPv4 address (as upstream picks the
+ * default route's interface), falling back to loopback.
+ */
+export function advertiseAddress(host: string): string {
+  if (host !== '0.0.0.0' && host !== '::') return host;
+  for (const list of Object.values(os.networkInterfaces())) {
+    const a = list?.find((x) => x.family === 'IPv4' && !x.internal);
+    if (a) return a.address;
+  }
+  return '127.0.0.1';
+}
+
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const registry = new Registry(opts.storage, opts);
   await registry.start();
@@ -120,7 +135,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     server.listen(opts.port ?? 0, host, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
-  if (!opts.skipBootstrap) await registry.bootstrap(host, port);
+  if (!opts.skipBootstrap) await registry.bootstrap(advertiseAddress(host), port);
 
   // Periodic compaction, as kube-apiserver does: compact to the revision seen one period earlier,
   // so roughly one to two periods of history stay watchable.
