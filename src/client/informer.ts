@@ -28,6 +28,8 @@ class DeserializingWatch extends Watch {
   constructor(
     config: KubeConfig,
     private readonly type: string,
+    /** Called with each MODIFIED object before the ListWatch replaces its cached copy, and with undefined after. */
+    private readonly aroundModify: (obj: KubernetesObject | undefined) => void,
   ) {
     super(config);
   }
@@ -43,7 +45,13 @@ class DeserializingWatch extends Watch {
       queryParams,
       (phase, obj, raw) => {
         const typed = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED' ? ObjectSerializer.deserialize(obj, this.type, '') : obj;
-        callback(phase, typed, raw);
+        if (phase !== 'MODIFIED') return callback(phase, typed, raw);
+        this.aroundModify(typed as KubernetesObject);
+        try {
+          callback(phase, typed, raw);
+        } finally {
+          this.aroundModify(undefined);
+        }
       },
       done,
     );
@@ -59,6 +67,8 @@ export class Informer<T extends KubernetesObject> {
   private hasSynced = false;
   /** Resolves once the first list has been delivered to the handlers. */
   readonly synced: Promise<void>;
+  /** The cached copy a MODIFIED event is about to replace (the ListWatch emits synchronously after). */
+  private replaced?: T;
 
   constructor(
     kc: KubeConfig,
@@ -72,12 +82,26 @@ export class Informer<T extends KubernetesObject> {
       setImmediate(() => this.markSynced());
       return result;
     };
-    this.lw = new ListWatch<T>(opts.path, new DeserializingWatch(kc, opts.type), list, false, opts.labelSelector, opts.fieldSelector);
+    const aroundModify = (obj: KubernetesObject | undefined) => {
+      this.replaced = obj && this.lw.get(obj.metadata?.name ?? '', obj.metadata?.namespace);
+    };
+    this.lw = new ListWatch<T>(opts.path, new DeserializingWatch(kc, opts.type, aroundModify), list, false, opts.labelSelector, opts.fieldSelector);
     this.lw.on('error', () => this.scheduleRestart());
   }
 
-  on(event: InformerEvent, handler: (obj: T) => void): void {
-    this.lw.on(event, handler);
+  /**
+   * `update` handlers also get the object as it was before (client-go's OnUpdate(old, new)); it is
+   * undefined when the change was found by a relist rather than a watch event.
+   */
+  on(event: InformerEvent, handler: (obj: T, old?: T) => void): void {
+    if (event !== 'update') {
+      this.lw.on(event, (obj) => handler(obj));
+      return;
+    }
+    this.lw.on('update', (obj) => {
+      const old = this.replaced;
+      handler(obj, old !== obj ? old : undefined);
+    });
   }
 
   get(name: string, namespace?: string): T | undefined {
