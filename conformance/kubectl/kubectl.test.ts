@@ -1,13 +1,14 @@
 // Real kubectl binaries (PATH's kubectl and every kubectl.1.* beside it) against one Wheelhouse started as
-// a user starts it. Every check compares kubectl's output with what the same kubectl prints against a real
-// kube-apiserver (no controllers running): exact lines and column layout; only AGE, generated values and
-// allocated IPs are matched by pattern.
+// a user starts it, but without the controller manager (`up --no-controller-manager`): every check compares
+// kubectl's output with what the same kubectl prints against a real kube-apiserver with no controllers
+// running (so a Deployment stays 0/2 and `get all` lists only what was created): exact lines and column
+// layout; only AGE, generated values and allocated IPs are matched by pattern. Controllers have their own
+// suites in conformance/controllers.
 //
 // Every binary runs the whole list (about 25 s for eight binaries); each gets its own namespaces
 // (kubectl-1-27, kubectl-1-27-b, kubectl-1-27-w, ...; kubectl-path for PATH's kubectl) and its own HOME.
 //
-// Not covered yet (needs a garbage collector): `delete --cascade=orphan` and `--cascade=foreground` add the
-// `orphan` / `foregroundDeletion` finalizers and only finish once something removes them.
+// `delete --cascade=orphan|foreground` need the garbage collector: conformance/controllers/namespaces.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startCluster, type RunningCluster } from '../support/cluster.ts';
@@ -19,7 +20,7 @@ const binaries = findKubectlBinaries();
 let cluster: RunningCluster;
 
 before(async () => {
-  cluster = await startCluster();
+  cluster = await startCluster({ args: ['--no-controller-manager'] });
 });
 
 after(async () => {

@@ -5,6 +5,7 @@ import { kubeConfigForServer, kubeConfigFromFile } from '../client/kubeconfig.ts
 import { NodeHost } from '../kubelet/host.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { ControllerManager } from '../controllers/manager.ts';
+import { goDurationMs, nonNegative } from '../controllers/flags.ts';
 import { up } from './up.ts';
 
 function int(v: string): number {
@@ -162,6 +163,13 @@ program
   .option('--leader-elect-lease-duration <seconds>', 'how long a silent leader keeps the lease', int, 15)
   .option('--leader-elect-renew-deadline <seconds>', 'how long the leader may fail to renew before it stops', int, 10)
   .option('--leader-elect-retry-period <seconds>', 'how often candidates try and the leader renews', int, 2)
+  .option('--node-monitor-grace-period <duration>', 'how long a node may go without renewing its lease or posting status before it is Unknown (Go duration; default 50s)', goDurationMs)
+  .option('--node-monitor-period <duration>', 'how often node health is checked (Go duration; default 5s)', goDurationMs)
+  .option('--node-startup-grace-period <duration>', 'how long a node that never posted status may stay silent (Go duration; default 1m)', goDurationMs)
+  .option('--node-eviction-rate <nodes/s>', 'nodes per second a healthy zone gets NoExecute-tainted (default 0.1)', nonNegative)
+  .option('--secondary-node-eviction-rate <nodes/s>', 'the same for a partially disrupted zone of a large cluster (default 0.01)', nonNegative)
+  .option('--large-cluster-size-threshold <nodes>', 'zones above this many nodes count as large (default 50)', int)
+  .option('--unhealthy-zone-threshold <fraction>', 'share of not-Ready nodes (at least 3) that makes a zone partially disrupted (default 0.55)', nonNegative)
   .action(
     async (o: {
       kubeconfig?: string;
@@ -172,12 +180,31 @@ program
       leaderElectLeaseDuration: number;
       leaderElectRenewDeadline: number;
       leaderElectRetryPeriod: number;
+      nodeMonitorGracePeriod?: number;
+      nodeMonitorPeriod?: number;
+      nodeStartupGracePeriod?: number;
+      nodeEvictionRate?: number;
+      secondaryNodeEvictionRate?: number;
+      largeClusterSizeThreshold?: number;
+      unhealthyZoneThreshold?: number;
     }) => {
       const log = (line: string) => console.error(line);
       const manager = new ControllerManager({
         kubeConfig: clientConfig(o),
         controllers: o.controllers.split(',').map((s) => s.trim()).filter(Boolean),
         clusterCIDR: o.clusterCidr,
+        // Only the flags given; the rest keep the manager's defaults.
+        timings: Object.fromEntries(
+          Object.entries({
+            nodeMonitorGracePeriodMs: o.nodeMonitorGracePeriod,
+            nodeMonitorPeriodMs: o.nodeMonitorPeriod,
+            nodeStartupGracePeriodMs: o.nodeStartupGracePeriod,
+            nodeEvictionRate: o.nodeEvictionRate,
+            secondaryNodeEvictionRate: o.secondaryNodeEvictionRate,
+            largeClusterSizeThreshold: o.largeClusterSizeThreshold,
+            unhealthyZoneThreshold: o.unhealthyZoneThreshold,
+          }).filter(([, v]) => v !== undefined),
+        ),
         leaderElect: o.leaderElect,
         leaderElection: {
           leaseDurationMs: o.leaderElectLeaseDuration * 1000,

@@ -26,7 +26,10 @@ import type {
   V1ControllerRevision,
   V1ResourceQuota,
   V1LimitRange,
+  V1PodTemplate,
+  V1PriorityClass,
 } from '@kubernetes/client-node';
+import { SchedulingV1Api } from '@kubernetes/client-node';
 import type { Clients } from './clients.ts';
 import { Informer } from './informer.ts';
 
@@ -61,6 +64,10 @@ export const RESOURCES = {
   ),
   resourcequotas: info<V1ResourceQuota>('/api/v1/resourcequotas', 'V1ResourceQuota', (c) => c.core.listResourceQuotaForAllNamespaces()),
   limitranges: info<V1LimitRange>('/api/v1/limitranges', 'V1LimitRange', (c) => c.core.listLimitRangeForAllNamespaces()),
+  podtemplates: info<V1PodTemplate>('/api/v1/podtemplates', 'V1PodTemplate', (c) => c.core.listPodTemplateForAllNamespaces()),
+  priorityclasses: info<V1PriorityClass>('/apis/scheduling.k8s.io/v1/priorityclasses', 'V1PriorityClass', (c) =>
+    c.kc.makeApiClient(SchedulingV1Api).listPriorityClass(),
+  ),
   replicasets: info<V1ReplicaSet>('/apis/apps/v1/replicasets', 'V1ReplicaSet', (c) => c.apps.listReplicaSetForAllNamespaces()),
   deployments: info<V1Deployment>('/apis/apps/v1/deployments', 'V1Deployment', (c) => c.apps.listDeploymentForAllNamespaces()),
   statefulsets: info<V1StatefulSet>('/apis/apps/v1/statefulsets', 'V1StatefulSet', (c) => c.apps.listStatefulSetForAllNamespaces()),

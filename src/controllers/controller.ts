@@ -7,20 +7,35 @@ import type { SharedInformers } from '../client/shared-informers.ts';
 
 /** Durations controllers read, shortened by tests (upstream flag names in the comments). */
 export interface ControllerTimings {
-  /** --node-monitor-grace-period: a node whose lease is older is NotReady/Unknown (upstream 40 s). */
+  /** --node-monitor-grace-period: a node whose lease is older is NotReady/Unknown (upstream 50 s since 1.32, kubernetes#126287; 40 s before). */
   nodeMonitorGracePeriodMs: number;
   /** --node-monitor-period: how often node health is checked (upstream 5 s). */
   nodeMonitorPeriodMs: number;
   /** Default tolerationSeconds for not-ready/unreachable taints, used when a pod has none (upstream 300 s). */
   podEvictionTimeoutMs: number;
+  /** --node-startup-grace-period: how long a node that never posted a Ready condition may stay silent (upstream 60 s). */
+  nodeStartupGracePeriodMs: number;
+  /** --node-eviction-rate: nodes per second a healthy zone gets NoExecute-tainted (upstream 0.1). Not a duration, but tests raise it with the others. */
+  nodeEvictionRate: number;
+  /** --secondary-node-eviction-rate: the same for a partially disrupted zone of a large cluster (upstream 0.01). */
+  secondaryNodeEvictionRate: number;
+  /** --large-cluster-size-threshold: zones above this many nodes are large (upstream 50). */
+  largeClusterSizeThreshold: number;
+  /** --unhealthy-zone-threshold: share of not-Ready nodes (at least 3) that makes a zone partially disrupted (upstream 0.55). */
+  unhealthyZoneThreshold: number;
   /** Informer resync: every object is handed to the controllers again this often (upstream ~12 h; level-triggered safety net). */
   resyncMs: number;
 }
 
 export const DEFAULT_TIMINGS: ControllerTimings = {
-  nodeMonitorGracePeriodMs: 40_000,
+  nodeMonitorGracePeriodMs: 50_000,
   nodeMonitorPeriodMs: 5_000,
   podEvictionTimeoutMs: 300_000,
+  nodeStartupGracePeriodMs: 60_000,
+  nodeEvictionRate: 0.1,
+  secondaryNodeEvictionRate: 0.01,
+  largeClusterSizeThreshold: 50,
+  unhealthyZoneThreshold: 0.55,
   resyncMs: 12 * 60 * 60_000,
 };
 

@@ -2,7 +2,26 @@
 // --controllers flag uses. Adding a controller is one file and one line here.
 import type { ControllerFactory } from './controller.ts';
 import { NodeIpamController } from './node-ipam.ts';
+import { GarbageCollector } from './garbage-collector.ts';
+import { NamespaceController } from './namespace.ts';
+import { NodeLifecycleController } from './node-lifecycle.ts';
+import { TaintEvictionController } from './taint-eviction.ts';
+import { newReplicaSetController, newReplicationControllerController } from './replicaset.ts';
+import { newDeploymentController } from './deployment.ts';
+import { EndpointsController } from './endpoints.ts';
+import { EndpointSliceController } from './endpointslice.ts';
+import { ServiceAccountsController } from './serviceaccounts.ts';
 
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   'node-ipam-controller': (ctx) => new NodeIpamController({ kubeConfig: ctx.kubeConfig, clusterCIDR: ctx.clusterCIDR, log: ctx.log }),
+  'replicaset-controller': newReplicaSetController,
+  'replicationcontroller-controller': newReplicationControllerController,
+  'deployment-controller': newDeploymentController,
+  'node-lifecycle-controller': (ctx) => new NodeLifecycleController(ctx),
+  'taint-eviction-controller': (ctx) => new TaintEvictionController(ctx),
+  'endpoints-controller': (ctx) => new EndpointsController(ctx),
+  'endpointslice-controller': (ctx) => new EndpointSliceController(ctx),
+  'serviceaccount-controller': (ctx) => new ServiceAccountsController(ctx),
+  'garbage-collector-controller': (ctx) => new GarbageCollector(ctx),
+  'namespace-controller': (ctx) => new NamespaceController(ctx),
 };

@@ -1,9 +1,10 @@
 // One generic store per declared resource, wired to its strategy; plus the cluster's bootstrap objects.
+import { randomUUID } from 'node:crypto';
 import { CATALOG } from '../api/catalog.ts';
 import { StatusError, forbidden, notFound } from '../api/errors.ts';
 import type { KObject, ResourceDecl } from '../api/types.ts';
 import { ConvertingStorage } from '../storage/converting.ts';
-import type { Storage } from '../storage/interface.ts';
+import { StorageError, type Storage } from '../storage/interface.ts';
 import { appsStrategies } from './apps/index.ts';
 import { batchStrategies } from './batch/index.ts';
 import { coordinationStrategies } from './coordination/index.ts';
@@ -13,7 +14,7 @@ import { eventsStrategies } from './events/index.ts';
 import { schedulingStrategies } from './scheduling/index.ts';
 import { SYSTEM_PRIORITY_CLASSES, priorityClassHooks } from './scheduling/priorityclasses.ts';
 import { admitPodPriority, type PriorityClassLookup } from './scheduling/pod-priority.ts';
-import { GenericStore, type StoreDeps } from './store.ts';
+import { GenericStore, nowRFC3339, type StoreDeps } from './store.ts';
 import type { Strategy } from './strategy.ts';
 import { ServiceAllocator } from './core/service-allocation.ts';
 
@@ -91,7 +92,10 @@ export class Registry {
     if (!obj) throw notFound({ group: '', resource: 'namespaces' }, ns);
     const phase = (obj.status as { phase?: string } | undefined)?.phase;
     if (obj.metadata.deletionTimestamp || phase === 'Terminating') {
-      throw forbidden(gr, name, `unable to create new content in namespace ${ns} because it is being terminated`);
+      const err = forbidden(gr, name, `unable to create new content in namespace ${ns} because it is being terminated`);
+      // Clients (client-go's IsNamespaceTerminating) look for this cause.
+      err.status.details!.causes = [{ reason: 'NamespaceTerminating', message: `namespace ${ns} is being terminated`, field: 'metadata.namespace' }];
+      throw err;
     }
   }
 
@@ -140,6 +144,60 @@ export class Registry {
     if (!existing) await ignoreExists(() => endpoints.create('default', ep));
     else if (JSON.stringify(existing.subsets) !== JSON.stringify(ep.subsets)) {
       await endpoints.patch('default', 'kubernetes', (cur) => ({ ...cur, subsets: ep.subsets }));
+    }
+    await this.bootstrapKubernetesEndpointSlice(apiserverHost, apiserverPort);
+  }
+
+  /**
+   * The EndpointSlice `kubernetes` beside the Endpoints, as kube-apiserver's endpoint reconciler
+   * (pkg/controlplane/reconcilers/endpointsadapter.go) writes it: only the service-name label (no
+   * managed-by), one ready endpoint per API server address, the service's port. Written straight to
+   * storage when validation refuses the address: EndpointSlice validation forbids loopback addresses,
+   * which a local control plane advertises (the Endpoints strategy tolerates them for that reason).
+   */
+  private async bootstrapKubernetesEndpointSlice(apiserverHost: string, apiserverPort: number): Promise<void> {
+    const slices = this.store('discovery.k8s.io', 'endpointslices');
+    const key = slices.key('default', 'kubernetes');
+    const desired = {
+      labels: { 'kubernetes.io/service-name': 'kubernetes' },
+      endpoints: [{ addresses: [apiserverHost], conditions: { ready: true } }],
+      ports: [{ name: 'https', port: apiserverPort, protocol: 'TCP' }],
+    };
+    const existing = await slices.storage.get(key);
+    if (existing) {
+      const same =
+        JSON.stringify(existing.endpoints) === JSON.stringify(desired.endpoints) &&
+        JSON.stringify(existing.ports) === JSON.stringify(desired.ports) &&
+        JSON.stringify(existing.metadata.labels ?? {}) === JSON.stringify(desired.labels);
+      if (same) return;
+      const next: KObject = { ...existing, metadata: { ...existing.metadata, labels: desired.labels }, addressType: 'IPv4', ...desired };
+      delete (next as Record<string, unknown>).labels;
+      try {
+        await slices.patch('default', 'kubernetes', () => structuredClone(next));
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 422)) throw err;
+        await slices.storage.update(key, next, Number(existing.metadata.resourceVersion));
+      }
+      return;
+    }
+    const slice: KObject = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kubernetes', namespace: 'default', labels: desired.labels },
+      addressType: 'IPv4',
+      endpoints: desired.endpoints,
+      ports: desired.ports,
+    };
+    try {
+      await ignoreExists(() => slices.create('default', structuredClone(slice)));
+    } catch (err) {
+      if (!(err instanceof StatusError && err.code === 422)) throw err;
+      slice.metadata = { ...slice.metadata, uid: randomUUID(), creationTimestamp: nowRFC3339(), generation: 1 };
+      try {
+        await slices.storage.create(key, slice);
+      } catch (e) {
+        if (!(e instanceof StorageError && e.code === 'KeyExists')) throw e;
+      }
     }
   }
 

@@ -375,6 +375,9 @@ export class GenericStore {
     this.checkNamespace(obj, namespace);
     const meta = obj.metadata;
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
+    // Mutating admission sees the object before the server names it, so its refusals name the
+    // generateName prefix (`pods "web-" is forbidden`), as upstream's do.
+    await this.hooks.admitCreate?.(obj);
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     meta.uid = randomUUID();
     meta.creationTimestamp = nowRFC3339();
@@ -384,7 +387,6 @@ export class GenericStore {
     if (this.strategy.tracksGeneration) meta.generation = 1;
     else delete meta.generation;
     if (this.hasStatus && this.decl.kind !== 'Node') obj.status = {};
-    await this.hooks.admitCreate?.(obj);
     this.strategy.prepareForCreate?.(obj);
     this.validateCreate(obj);
     if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr, meta.name!);
@@ -472,7 +474,8 @@ export class GenericStore {
       const finalizersDone =
         current.metadata.deletionTimestamp !== undefined &&
         (next.metadata.finalizers ?? []).length === 0 &&
-        (current.metadata.deletionGracePeriodSeconds ?? 0) === 0;
+        (current.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
+        (this.strategy as DeletionStrategy).canDeleteDuringUpdate?.(next) !== false;
       try {
         let written: KObject;
         if (finalizersDone) {
@@ -559,6 +562,7 @@ export class GenericStore {
     options: DeleteOptions,
   ): Promise<{ object?: KObject; status?: Status; removed: boolean }> {
     const key = this.key(namespace, name);
+    const deletion = this.strategy as DeletionStrategy;
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(key);
       if (!current) throw notFound(this.gr, name);
@@ -575,41 +579,62 @@ export class GenericStore {
       }
       const curRV = Number(current.metadata.resourceVersion);
       const next = structuredClone(current);
-      const meta = next.metadata;
       let pending = false;
 
-      // Graceful deletion (pods): mark now, the node agent removes it after the grace period.
-      const grace = this.strategy.gracePeriod?.(current, options.gracePeriodSeconds) ?? 0;
-      if (grace > 0) {
-        const already = meta.deletionGracePeriodSeconds;
-        if (already === undefined || grace < already) {
-          meta.deletionTimestamp = nowRFC3339(Date.now() + grace * 1000);
-          meta.deletionGracePeriodSeconds = grace;
-          if (meta.generation !== undefined) meta.generation += 1;
-        }
+      // A resource with its own delete (namespaces: the first DELETE only starts termination).
+      const own = deletion.beforeDelete?.(next, options);
+      if (own === 'keep') return { object: current, removed: false };
+      if (own === 'update') {
         pending = true;
-      }
-
-      // Propagation policies become finalizers that the garbage collector honours.
-      const policy = options.propagationPolicy ?? (options.orphanDependents ? 'Orphan' : undefined);
-      const finalizers = new Set(meta.finalizers ?? []);
-      if (!meta.deletionTimestamp || pending) {
-        if (policy === 'Foreground') {
-          finalizers.add('foregroundDeletion');
-          finalizers.delete('orphan');
-        } else if (policy === 'Orphan') {
-          finalizers.add('orphan');
-          finalizers.delete('foregroundDeletion');
+      } else {
+        const meta = next.metadata;
+        // rest.BeforeDelete: graceful deletion (pods) sets deletionTimestamp/deletionGracePeriodSeconds;
+        // an object already in a graceful deletion can only have its grace period shortened.
+        let graceful = false;
+        if (meta.deletionTimestamp) {
+          const already = meta.deletionGracePeriodSeconds ?? 0;
+          if (already > 0) {
+            const requested = options.gracePeriodSeconds;
+            // Without a requested period, one the strategy says is over (a pod in a terminal phase, as
+            // the node agent deletes it) still ends the wait.
+            const period =
+              requested !== undefined ? (requested < 0 ? 1 : requested) : this.strategy.gracePeriod?.(current, undefined) === 0 ? 0 : undefined;
+            // Graceful deletion pending: nothing changes, not even the finalizers.
+            if (period === undefined || period >= already) return { object: current, removed: false };
+            const started = Date.parse(meta.deletionTimestamp) - already * 1000;
+            meta.deletionTimestamp = nowRFC3339(started + period * 1000);
+            meta.deletionGracePeriodSeconds = period;
+            graceful = true;
+          }
+        } else {
+          const grace = this.strategy.gracePeriod?.(current, options.gracePeriodSeconds) ?? 0;
+          if (grace > 0) {
+            meta.deletionTimestamp = nowRFC3339(Date.now() + grace * 1000);
+            meta.deletionGracePeriodSeconds = grace;
+            if (meta.generation !== undefined) meta.generation += 1;
+            graceful = true;
+          }
         }
-      }
-      if (finalizers.size > 0) {
-        meta.finalizers = [...finalizers];
-        if (!meta.deletionTimestamp) {
-          meta.deletionTimestamp = nowRFC3339();
-          meta.deletionGracePeriodSeconds = 0;
-          if (meta.generation !== undefined && grace === 0) meta.generation += 1;
+        // deletionFinalizersForGarbageCollection: the propagation policy becomes the orphan or
+        // foregroundDeletion finalizer (an explicit Background removes both) for the garbage collector.
+        const finalizers = gcFinalizers(meta.finalizers ?? [], options);
+        if (finalizers) {
+          if (finalizers.length) meta.finalizers = finalizers;
+          else delete meta.finalizers;
         }
-        pending = true;
+        const pendingFinalizers = (meta.finalizers ?? []).length > 0;
+        if (pendingFinalizers) {
+          if (!graceful) {
+            // markAsDeleting
+            if (!meta.deletionTimestamp && meta.generation !== undefined) meta.generation += 1;
+            const now = nowRFC3339();
+            if (!meta.deletionTimestamp || Date.parse(meta.deletionTimestamp) > Date.parse(now)) meta.deletionTimestamp = now;
+            meta.deletionGracePeriodSeconds = 0;
+          }
+          pending = true;
+        } else if (graceful && (meta.deletionGracePeriodSeconds ?? 0) > 0) {
+          pending = true;
+        }
       }
 
       if (pending) {
@@ -622,7 +647,6 @@ export class GenericStore {
           throw this.storageError(err, name);
         }
       }
-
       if (options.dryRun) return { object: current, removed: true, status: this.deletedStatus(current) };
       try {
         const obj = await this.storage.delete(key, curRV);
@@ -678,6 +702,39 @@ export class GenericStore {
     }
     return internalError(err);
   }
+}
+
+/**
+ * What a resource may change about deletion (kept beside the store: only namespaces use it).
+ * `beforeDelete` may mutate the object it is given: 'update' writes it and stops there (not removed),
+ * 'keep' answers with the stored object, undefined continues with the generic deletion.
+ * `canDeleteDuringUpdate` adds to ShouldDeleteDuringUpdate (namespaces: spec.finalizers must be empty).
+ */
+export interface DeletionStrategy {
+  beforeDelete?(obj: KObject, options: DeleteOptions): 'update' | 'keep' | undefined;
+  canDeleteDuringUpdate?(obj: KObject): boolean;
+}
+
+/** shouldOrphanDependents / shouldDeleteDependents: whether the orphan / foregroundDeletion finalizer is wanted. */
+export function wantsGCFinalizers(finalizers: readonly string[], options: DeleteOptions): { orphan: boolean; foreground: boolean } {
+  if (options.orphanDependents !== undefined) return { orphan: options.orphanDependents, foreground: false };
+  if (options.propagationPolicy !== undefined) {
+    return { orphan: options.propagationPolicy === 'Orphan', foreground: options.propagationPolicy === 'Foreground' };
+  }
+  const orphan = finalizers.includes('orphan');
+  return { orphan, foreground: !orphan && finalizers.includes('foregroundDeletion') };
+}
+
+/** The finalizers after applying the delete options' propagation policy, or undefined when unchanged. */
+function gcFinalizers(finalizers: readonly string[], options: DeleteOptions): string[] | undefined {
+  const want = wantsGCFinalizers(finalizers, options);
+  const out = finalizers.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+  if (want.orphan) out.push('orphan');
+  if (want.foreground) out.push('foregroundDeletion');
+  const a = new Set(finalizers);
+  const b = new Set(out);
+  if (a.size === b.size && [...a].every((f) => b.has(f))) return undefined;
+  return out;
 }
 
 function asObject(input: unknown): KObject {

@@ -1,13 +1,18 @@
 // Namespaces: pkg/registry/core/namespace/strategy.go, SetDefaults_Namespace(Status), ValidateNamespace.
+import { forbidden } from '../../api/errors.ts';
 import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
 import { isQualifiedName } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
+import type { DeleteOptions } from '../options.ts';
+import { nowRFC3339, type DeletionStrategy } from '../store.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { Path, arr, clone, obj, str } from './util.ts';
 
 export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
 const FINALIZER_KUBERNETES = 'kubernetes';
+/** NamespaceLifecycle's immortal namespaces (default, kube-system, kube-public). */
+const IMMORTAL = new Set(['default', 'kube-system', 'kube-public']);
 
 const COLUMNS = [NAME_COLUMN, column('Status', 'string', 'The namespace phase.'), AGE_COLUMN];
 
@@ -51,7 +56,53 @@ function validate(ns: KObject): FieldError[] {
   return errs;
 }
 
-export const namespaceStrategy: Strategy = {
+/**
+ * pkg/registry/core/namespace/storage REST.Delete: the first DELETE only starts termination
+ * (deletionTimestamp, phase Terminating, the orphan/foregroundDeletion finalizers the options ask
+ * for) and answers with the namespace; later DELETEs answer with it unchanged while spec.finalizers
+ * remain (the namespace controller empties them through /finalize); then the generic deletion runs.
+ */
+function beforeDelete(ns: KObject, options: DeleteOptions): 'update' | 'keep' | undefined {
+  const meta = ns.metadata;
+  // NamespaceLifecycle admission: the immortal namespaces.
+  if (IMMORTAL.has(meta.name ?? '')) throw forbidden({ group: '', resource: 'namespaces' }, meta.name ?? '', 'this namespace may not be deleted');
+  if (!meta.deletionTimestamp) {
+    meta.deletionTimestamp = nowRFC3339();
+    const status = obj(ns.status);
+    status.phase = 'Terminating';
+    ns.status = status;
+    const current = meta.finalizers ?? [];
+    const orphan =
+      options.orphanDependents !== undefined
+        ? options.orphanDependents
+        : options.propagationPolicy !== undefined
+          ? options.propagationPolicy === 'Orphan'
+          : current.includes('orphan');
+    const foreground =
+      options.orphanDependents !== undefined
+        ? !options.orphanDependents
+        : options.propagationPolicy !== undefined
+          ? options.propagationPolicy === 'Foreground'
+          : current.includes('foregroundDeletion');
+    const next = current.filter((f) => f !== 'orphan' && f !== 'foregroundDeletion');
+    if (orphan) next.push('orphan');
+    if (foreground) next.push('foregroundDeletion');
+    if (next.length) meta.finalizers = next;
+    else delete meta.finalizers;
+    return 'update';
+  }
+  if (arr(obj(ns.spec).finalizers).length > 0) return 'keep';
+  return undefined;
+}
+
+/** ShouldDeleteNamespaceDuringUpdate: also spec.finalizers must be empty. */
+function canDeleteDuringUpdate(ns: KObject): boolean {
+  return arr(obj(ns.spec).finalizers).length === 0;
+}
+
+export const namespaceStrategy: Strategy & DeletionStrategy = {
+  beforeDelete,
+  canDeleteDuringUpdate,
   nameRule: 'label',
   prepareForCreate,
   prepareForUpdate,

@@ -131,6 +131,12 @@ describe('priorityclasses.scheduling.k8s.io and pod priority admission', () => {
       'pods "policy" is forbidden: the string value of PreemptionPolicy (PreemptLowerPriority) must not be provided in pod spec; priority admission controller computed Never from the given PriorityClass name',
     );
     assert.equal((await request(app).get(`${PODS}/lost`)).status, 404, 'nothing stored');
+    // Refused before the server names it: the message names the generateName prefix.
+    const generated = await request(app)
+      .post(PODS)
+      .send({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'web-' }, spec: { priorityClassName: 'nope', containers: [{ name: 'c', image: 'nginx' }] } });
+    assert.equal(generated.status, 403);
+    assert.equal(generated.body.message, 'pods "web-" is forbidden: no PriorityClass with name nope was found');
   });
 
   it('prints the upstream table columns', async () => {
