@@ -475,7 +475,7 @@ export class GenericStore {
         current.metadata.deletionTimestamp !== undefined &&
         (next.metadata.finalizers ?? []).length === 0 &&
         (current.metadata.deletionGracePeriodSeconds ?? 0) === 0 &&
-        (this.strategy as DeletionStrategy).canDeleteDuringUpdate?.(next) !== false;
+        this.strategy.canDeleteDuringUpdate?.(next) !== false;
       try {
         let written: KObject;
         if (finalizersDone) {
@@ -562,7 +562,6 @@ export class GenericStore {
     options: DeleteOptions,
   ): Promise<{ object?: KObject; status?: Status; removed: boolean }> {
     const key = this.key(namespace, name);
-    const deletion = this.strategy as DeletionStrategy;
     for (let attempt = 0; ; attempt++) {
       const current = await this.read(key);
       if (!current) throw notFound(this.gr, name);
@@ -582,7 +581,7 @@ export class GenericStore {
       let pending = false;
 
       // A resource with its own delete (namespaces: the first DELETE only starts termination).
-      const own = deletion.beforeDelete?.(next, options);
+      const own = this.strategy.beforeDelete?.(next, options);
       if (own === 'keep') return { object: current, removed: false };
       if (own === 'update') {
         pending = true;
@@ -702,17 +701,6 @@ export class GenericStore {
     }
     return internalError(err);
   }
-}
-
-/**
- * What a resource may change about deletion (kept beside the store: only namespaces use it).
- * `beforeDelete` may mutate the object it is given: 'update' writes it and stops there (not removed),
- * 'keep' answers with the stored object, undefined continues with the generic deletion.
- * `canDeleteDuringUpdate` adds to ShouldDeleteDuringUpdate (namespaces: spec.finalizers must be empty).
- */
-export interface DeletionStrategy {
-  beforeDelete?(obj: KObject, options: DeleteOptions): 'update' | 'keep' | undefined;
-  canDeleteDuringUpdate?(obj: KObject): boolean;
 }
 
 /** shouldOrphanDependents / shouldDeleteDependents: whether the orphan / foregroundDeletion finalizer is wanted. */

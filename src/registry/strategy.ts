@@ -3,6 +3,7 @@
 import type { FieldError } from '../api/field-errors.ts';
 import type { KObject } from '../api/types.ts';
 import type { StorageCodec } from '../storage/converting.ts';
+import type { DeleteOptions } from './options.ts';
 
 export interface TableColumn {
   name: string;
@@ -55,4 +56,12 @@ export interface Strategy {
    * `requested` is DeleteOptions.gracePeriodSeconds when given.
    */
   gracePeriod?(obj: KObject, requested: number | undefined): number;
+  /**
+   * A resource with its own DELETE (namespaces: the first one only starts termination). It may mutate
+   * the object it is given: 'update' writes it and stops there (not removed), 'keep' answers with the
+   * stored object, undefined continues with the generic deletion.
+   */
+  beforeDelete?(obj: KObject, options: DeleteOptions): 'update' | 'keep' | undefined;
+  /** Adds to ShouldDeleteDuringUpdate (namespaces: spec.finalizers must be empty too). */
+  canDeleteDuringUpdate?(obj: KObject): boolean;
 }

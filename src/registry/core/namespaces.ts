@@ -5,7 +5,7 @@ import type { KObject } from '../../api/types.ts';
 import { isQualifiedName } from '../../api/names.ts';
 import { AGE_COLUMN, NAME_COLUMN, age, column } from '../printing.ts';
 import type { DeleteOptions } from '../options.ts';
-import { nowRFC3339, type DeletionStrategy } from '../store.ts';
+import { nowRFC3339 } from '../store.ts';
 import type { Strategy, TableRow } from '../strategy.ts';
 import { Path, arr, clone, obj, str } from './util.ts';
 
@@ -100,7 +100,7 @@ function canDeleteDuringUpdate(ns: KObject): boolean {
   return arr(obj(ns.spec).finalizers).length === 0;
 }
 
-export const namespaceStrategy: Strategy & DeletionStrategy = {
+export const namespaceStrategy: Strategy = {
   beforeDelete,
   canDeleteDuringUpdate,
   nameRule: 'label',
