@@ -5,7 +5,7 @@ import { kubeConfigForServer, kubeConfigFromFile } from '../client/kubeconfig.ts
 import { NodeHost } from '../kubelet/host.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { ControllerManager } from '../controllers/manager.ts';
-import { goDurationMs, nonNegative } from '../controllers/flags.ts';
+import { goDurationMs, nonNegative } from './flags.ts';
 import { up } from './up.ts';
 
 function int(v: string): number {

@@ -1,4 +1,4 @@
-// Parsers for kube-controller-manager's flag values, as commander option parsers: Go durations
+// Parsers for flag values (kube-controller-manager's among them), as commander option parsers: Go durations
 // (`40s`, `500ms`, `1m30s`; a plain number is seconds) and non-negative numbers (rates, fractions).
 import { InvalidArgumentError } from 'commander';
 import { parseDuration } from '../kubelet/behaviour.ts';
