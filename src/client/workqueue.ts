@@ -1,6 +1,7 @@
 // A rate-limited work queue with client-go's workqueue semantics: a key is queued at most once, a key
 // being processed is never handed to a second worker (a re-add while processing runs it again after
 // done), failed keys come back after a per-key exponential delay, and delayed adds share one timer.
+import { Heap } from './heap.ts';
 
 export interface WorkQueueOptions {
   /** First retry delay for a failing key (client-go: 5 ms). */
@@ -14,59 +15,13 @@ interface Delayed<K> {
   key: K;
 }
 
-/** A binary min-heap on `due`. */
-class DelayHeap<K> {
-  private readonly items: Delayed<K>[] = [];
-
-  get size(): number {
-    return this.items.length;
-  }
-
-  peek(): Delayed<K> | undefined {
-    return this.items[0];
-  }
-
-  push(item: Delayed<K>): void {
-    const a = this.items;
-    a.push(item);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]!.due <= a[i]!.due) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-
-  pop(): Delayed<K> | undefined {
-    const a = this.items;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]!.due < a[m]!.due) m = l;
-        if (r < a.length && a[r]!.due < a[m]!.due) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 export class WorkQueue<K = string> {
   private readonly queue: K[] = [];
   private head = 0;
   private readonly dirty = new Set<K>();
   private readonly processing = new Set<K>();
   private readonly failures = new Map<K, number>();
-  private readonly delayed = new DelayHeap<K>();
+  private readonly delayed = new Heap<Delayed<K>>((x, y) => x.due < y.due);
   private readonly delayedDue = new Map<K, number>();
   private timer?: NodeJS.Timeout;
   private timerDue = Infinity;

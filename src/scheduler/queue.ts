@@ -3,6 +3,7 @@
 // unschedulable, stay parked until a cluster event that concerns a plugin that rejected them may have
 // made room (a node added or changed, a bound pod gone or added, a claim bound) or five minutes pass.
 import type { PluginName } from './status.ts';
+import { Heap } from '../client/heap.ts';
 
 export interface QueueOptions {
   initialBackoffMs?: number;
@@ -23,7 +24,7 @@ interface Entry {
 
 export class SchedulingQueue {
   private readonly entries = new Map<string, Entry>();
-  private readonly active = new ActiveHeap();
+  private readonly active = new Heap<Slot>(activeFirst);
   /** Keys in the active heap, with the sequence number of their live heap slot. */
   private readonly inActive = new Map<string, number>();
   private seq = 0;
@@ -204,46 +205,9 @@ interface Slot {
   seq: number;
 }
 
-/** Min-heap on (priority desc, since asc, seq asc). */
-class ActiveHeap {
-  private readonly a: Slot[] = [];
-
-  private less(x: Slot, y: Slot): boolean {
-    if (x.entry.priority !== y.entry.priority) return x.entry.priority > y.entry.priority;
-    if (x.entry.since !== y.entry.since) return x.entry.since < y.entry.since;
-    return x.seq < y.seq;
-  }
-
-  push(s: Slot): void {
-    const a = this.a;
-    a.push(s);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(a[i]!, a[p]!)) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-
-  pop(): Slot | undefined {
-    const a = this.a;
-    const top = a[0];
-    const last = a.pop();
-    if (a.length > 0 && last) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && this.less(a[l]!, a[m]!)) m = l;
-        if (r < a.length && this.less(a[r]!, a[m]!)) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
+/** Active queue order: priority desc, then waiting longest, then arrival. */
+function activeFirst(x: Slot, y: Slot): boolean {
+  if (x.entry.priority !== y.entry.priority) return x.entry.priority > y.entry.priority;
+  if (x.entry.since !== y.entry.since) return x.entry.since < y.entry.since;
+  return x.seq < y.seq;
 }
