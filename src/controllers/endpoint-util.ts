@@ -183,3 +183,23 @@ export class TriggerTimeTracker {
 export function formatTriggerTime(ms: number): string {
   return rfc3339(ms);
 }
+
+/**
+ * The service and pod handlers both endpoint controllers register: a service change queues that
+ * service; a pod change queues the services selecting the pod (before and after the change).
+ */
+export function queueServicesOnChanges(
+  services: Informer<V1Service>,
+  pods: Informer<V1Pod>,
+  queueService: (key: string) => void,
+  queueServices: (keys: Set<string>) => void,
+): void {
+  const onService = (svc: V1Service) => queueService(key(svc.metadata?.namespace, svc.metadata?.name));
+  services.on('add', onService);
+  services.on('update', onService);
+  services.on('delete', onService);
+  const onPodAddedOrGone = (pod: V1Pod) => queueServices(servicesForLabels(services, pod.metadata?.namespace ?? '', pod.metadata?.labels));
+  pods.on('add', onPodAddedOrGone);
+  pods.on('update', (pod, old) => queueServices(servicesToUpdateOnPodChange(services, old, pod)));
+  pods.on('delete', onPodAddedOrGone);
+}

@@ -24,8 +24,7 @@ import {
   key,
   selectorMatches,
   serviceSelector,
-  servicesForLabels,
-  servicesToUpdateOnPodChange,
+  queueServicesOnChanges,
   shouldPodBeInEndpoints,
   shouldSetHostname,
   splitKey,
@@ -195,14 +194,7 @@ export class EndpointsController implements Controller {
     this.services = ctx.informers.get('services');
     this.pods = ctx.informers.get('pods');
     this.endpoints = ctx.informers.get('endpoints');
-    const onService = (svc: V1Service) => this.queue.add(key(svc.metadata?.namespace, svc.metadata?.name));
-    this.services.on('add', onService);
-    this.services.on('update', onService);
-    this.services.on('delete', onService);
-    const onPodAddedOrGone = (pod: V1Pod) => this.enqueuePodServices(servicesForLabels(this.services, pod.metadata?.namespace ?? '', pod.metadata?.labels));
-    this.pods.on('add', onPodAddedOrGone);
-    this.pods.on('update', (pod, old) => this.enqueuePodServices(servicesToUpdateOnPodChange(this.services, old, pod)));
-    this.pods.on('delete', onPodAddedOrGone);
+    queueServicesOnChanges(this.services, this.pods, (k) => this.queue.add(k), (keys) => this.enqueuePodServices(keys));
     this.endpoints.on('delete', (ep) => this.queue.add(key(ep.metadata?.namespace, ep.metadata?.name)));
   }
 

@@ -34,8 +34,7 @@ import {
   key,
   selectorMatches,
   serviceSelector,
-  servicesForLabels,
-  servicesToUpdateOnPodChange,
+  queueServicesOnChanges,
   shouldPodBeInEndpoints,
   shouldSetHostname,
   splitKey,
@@ -314,14 +313,7 @@ export class EndpointSliceController implements Controller {
     this.pods = ctx.informers.get('pods');
     this.nodes = ctx.informers.get('nodes');
     this.slices = ctx.informers.get('endpointslices');
-    const onService = (svc: V1Service) => this.queue.add(key(svc.metadata?.namespace, svc.metadata?.name));
-    this.services.on('add', onService);
-    this.services.on('update', onService);
-    this.services.on('delete', onService);
-    const onPodAddedOrGone = (pod: V1Pod) => this.enqueue(servicesForLabels(this.services, pod.metadata?.namespace ?? '', pod.metadata?.labels));
-    this.pods.on('add', onPodAddedOrGone);
-    this.pods.on('update', (pod, old) => this.enqueue(servicesToUpdateOnPodChange(this.services, old, pod)));
-    this.pods.on('delete', onPodAddedOrGone);
+    queueServicesOnChanges(this.services, this.pods, (k) => this.queue.add(k), (keys) => this.enqueue(keys));
     this.slices.on('add', (s) => {
       if (this.managedByUs(s) && this.tracker.shouldSync(s)) this.queueForSlice(s);
     });
