@@ -170,6 +170,12 @@ program
   .option('--secondary-node-eviction-rate <nodes/s>', 'the same for a partially disrupted zone of a large cluster (default 0.01)', nonNegative)
   .option('--large-cluster-size-threshold <nodes>', 'zones above this many nodes count as large (default 50)', int)
   .option('--unhealthy-zone-threshold <fraction>', 'share of not-Ready nodes (at least 3) that makes a zone partially disrupted (default 0.55)', nonNegative)
+  .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often every HorizontalPodAutoscaler is reconciled (Go duration; default 15s)', goDurationMs)
+  .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'default scale-down stabilization window (Go duration; default 5m)', goDurationMs)
+  .option('--horizontal-pod-autoscaler-cpu-initialization-period <duration>', 'CPU samples of pods started this recently are not trusted (Go duration; default 5m)', goDurationMs)
+  .option('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'readiness changes this soon after start are initial (Go duration; default 30s)', goDurationMs)
+  .option('--resource-quota-sync-period <duration>', 'how often every quota\'s usage is recalculated in full (Go duration; default 5m)', goDurationMs)
+  .option('--pvclaimbinder-sync-period <duration>', 'how often the volume binder resyncs claims and volumes (Go duration; default 15s)', goDurationMs)
   .action(
     async (o: {
       kubeconfig?: string;
@@ -187,6 +193,12 @@ program
       secondaryNodeEvictionRate?: number;
       largeClusterSizeThreshold?: number;
       unhealthyZoneThreshold?: number;
+      horizontalPodAutoscalerSyncPeriod?: number;
+      horizontalPodAutoscalerDownscaleStabilization?: number;
+      horizontalPodAutoscalerCpuInitializationPeriod?: number;
+      horizontalPodAutoscalerInitialReadinessDelay?: number;
+      resourceQuotaSyncPeriod?: number;
+      pvclaimbinderSyncPeriod?: number;
     }) => {
       const log = (line: string) => console.error(line);
       const manager = new ControllerManager({
@@ -203,6 +215,12 @@ program
             secondaryNodeEvictionRate: o.secondaryNodeEvictionRate,
             largeClusterSizeThreshold: o.largeClusterSizeThreshold,
             unhealthyZoneThreshold: o.unhealthyZoneThreshold,
+            hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod,
+            hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization,
+            hpaCpuInitializationPeriodMs: o.horizontalPodAutoscalerCpuInitializationPeriod,
+            hpaInitialReadinessDelayMs: o.horizontalPodAutoscalerInitialReadinessDelay,
+            resourceQuotaSyncPeriodMs: o.resourceQuotaSyncPeriod,
+            pvClaimBinderSyncPeriodMs: o.pvclaimbinderSyncPeriod,
           }).filter(([, v]) => v !== undefined),
         ),
         leaderElect: o.leaderElect,

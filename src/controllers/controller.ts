@@ -25,6 +25,18 @@ export interface ControllerTimings {
   unhealthyZoneThreshold: number;
   /** Informer resync: every object is handed to the controllers again this often (upstream ~12 h; level-triggered safety net). */
   resyncMs: number;
+  /** --horizontal-pod-autoscaler-sync-period: how often every HPA is reconciled (upstream 15 s). */
+  hpaSyncPeriodMs: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization: the default scale-down stabilization window (upstream 5 min). */
+  hpaDownscaleStabilizationMs: number;
+  /** --horizontal-pod-autoscaler-cpu-initialization-period: CPU samples of pods this young are distrusted (upstream 5 min). */
+  hpaCpuInitializationPeriodMs: number;
+  /** --horizontal-pod-autoscaler-initial-readiness-delay: readiness flips this soon after start count as initial (upstream 30 s). */
+  hpaInitialReadinessDelayMs: number;
+  /** --resource-quota-sync-period: full recalculation of every quota's usage (upstream 5 min). */
+  resourceQuotaSyncPeriodMs: number;
+  /** --pvclaimbinder-sync-period: full resync of claims and volumes by the PV binder (upstream 15 s). */
+  pvClaimBinderSyncPeriodMs: number;
 }
 
 export const DEFAULT_TIMINGS: ControllerTimings = {
@@ -37,6 +49,12 @@ export const DEFAULT_TIMINGS: ControllerTimings = {
   largeClusterSizeThreshold: 50,
   unhealthyZoneThreshold: 0.55,
   resyncMs: 12 * 60 * 60_000,
+  hpaSyncPeriodMs: 15_000,
+  hpaDownscaleStabilizationMs: 300_000,
+  hpaCpuInitializationPeriodMs: 300_000,
+  hpaInitialReadinessDelayMs: 30_000,
+  resourceQuotaSyncPeriodMs: 300_000,
+  pvClaimBinderSyncPeriodMs: 15_000,
 };
 
 export interface ControllerContext {
