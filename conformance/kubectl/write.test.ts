@@ -13,7 +13,7 @@ const binaries = findKubectlBinaries();
 let cluster: RunningCluster;
 
 before(async () => {
-  cluster = await startCluster();
+  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
 });
 after(async () => {
   await cluster?.stop();

@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { KubeConfig, V1Taint } from '@kubernetes/client-node';
 import { kubeConfigForServer, kubeConfigFromFile } from '../client/kubeconfig.ts';
 import { NodeHost } from '../kubelet/host.ts';
+import { scaleRuntimeLatencies } from '../kubelet/runtime/hollow.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { ControllerManager } from '../controllers/manager.ts';
 import { goDurationMs, nonNegative } from './flags.ts';
@@ -66,6 +67,7 @@ program
   .option('--no-controller-manager', 'do not run the controller manager here (run `wheelhouse controller-manager` instead)')
   .option('--etcd-servers <urls>', 'comma-separated etcd endpoints; without it an embedded etcd is started')
   .option('--etcd-prefix <prefix>', 'key prefix in etcd', '/registry')
+  .option('--runtime-latency-scale <factor>', 'multiply the simulated container runtime latencies (sandbox, pull, start, stop) of the node agents run here; 0.1 makes pods start ten times faster', nonNegative)
   .action(
     async (o: {
       port: number;
@@ -77,6 +79,7 @@ program
       controllerManager: boolean;
       etcdServers?: string;
       etcdPrefix: string;
+      runtimeLatencyScale?: number;
     }) => {
       const cluster = await up({
         port: o.port,
@@ -88,6 +91,7 @@ program
         controllerManager: o.controllerManager,
         etcdServers: o.etcdServers ? o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
         etcdPrefix: o.etcdPrefix,
+        runtimeLatencyScale: o.runtimeLatencyScale,
       });
       console.log(`Wheelhouse is up at ${cluster.apiserver.url}; use it with: export KUBECONFIG=${cluster.kubeconfigPath}`);
       onSignals(() => cluster.stop());
@@ -108,6 +112,7 @@ program
   .option('--register-with-taints <key=value:Effect,...>', 'taints to register the node with', taints)
   .option('--address <ip>', 'address the kubelet server (container logs) listens on; the API server dials it', '127.0.0.1')
   .option('--port <port>', 'kubelet server port (0 picks a free one)', int, 0)
+  .option('--runtime-latency-scale <factor>', 'multiply the simulated container runtime latencies (sandbox, pull, start, stop)', nonNegative)
   .action(
     async (o: {
       name: string;
@@ -121,9 +126,17 @@ program
       registerWithTaints?: V1Taint[];
       address: string;
       port: number;
+      runtimeLatencyScale?: number;
     }) => {
       const log = (line: string) => console.error(line);
-      const host = new NodeHost({ kubeConfig: clientConfig(o), log, maxSockets: 8, server: { address: o.address, port: o.port } });
+      const timings = o.runtimeLatencyScale === undefined ? undefined : scaleRuntimeLatencies(o.runtimeLatencyScale);
+      const host = new NodeHost({
+        kubeConfig: clientConfig(o),
+        log,
+        maxSockets: 8,
+        server: { address: o.address, port: o.port },
+        defaults: timings ? { timings } : undefined,
+      });
       await host.addNode({
         name: o.name,
         cpu: o.cpu,

@@ -8,6 +8,7 @@ import { startApiServer, type ApiServer } from '../apiserver/server.ts';
 import { kubeConfigForServer } from '../client/kubeconfig.ts';
 import { ControllerManager } from '../controllers/manager.ts';
 import { NodeHost } from '../kubelet/host.ts';
+import { scaleRuntimeLatencies } from '../kubelet/runtime/hollow.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { EtcdStorage } from '../storage/etcd/store.ts';
 import { startEtcd, type EmbeddedEtcd } from './etcd-supervisor.ts';
@@ -26,6 +27,8 @@ export interface UpOptions {
   scheduler?: boolean;
   /** Run the controller manager in this process (default true; false when it runs on its own). */
   controllerManager?: boolean;
+  /** Multiplies the simulated container runtime's latencies of the in-process node agents (default 1). */
+  runtimeLatencyScale?: number;
   log?: (line: string) => void;
 }
 
@@ -73,7 +76,8 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
       ? undefined
       : new ControllerManager({ kubeConfig: kc, clusterCIDR: opts.clusterCIDR ?? (opts.nodes > 250 ? '10.128.0.0/9' : '10.244.0.0/16'), log });
   const scheduler = opts.scheduler === false ? undefined : new Scheduler({ kubeConfig: kc, log });
-  const nodeHost = new NodeHost({ kubeConfig: kc, log });
+  const timings = opts.runtimeLatencyScale === undefined ? undefined : scaleRuntimeLatencies(opts.runtimeLatencyScale);
+  const nodeHost = new NodeHost({ kubeConfig: kc, log, defaults: timings ? { timings } : undefined });
   const stopComponents = async () => {
     await nodeHost.stop();
     await scheduler?.stop();

@@ -39,6 +39,24 @@ export const DEFAULT_TIMINGS: RuntimeTimings = {
   configRetryMs: 10_000,
 };
 
+/**
+ * The runtime's own latencies (sandbox, pull, create, start, stop, init containers) multiplied by
+ * `factor`, for clusters in tests that want pods Running in milliseconds. Kubelet policy — crash-loop
+ * and mount back-offs, config retries — keeps upstream's durations: clients observe those.
+ */
+export function scaleRuntimeLatencies(factor: number, base: RuntimeTimings = DEFAULT_TIMINGS): RuntimeTimings {
+  const scale = (ms: number) => Math.round(ms * factor);
+  return {
+    ...base,
+    sandboxMs: scale(base.sandboxMs),
+    pullMs: scale(base.pullMs),
+    createMs: scale(base.createMs),
+    startMs: scale(base.startMs),
+    stopMs: scale(base.stopMs),
+    initRunMs: scale(base.initRunMs),
+  };
+}
+
 export interface ResolvedImage {
   /** What the container status reports as `image`, e.g. `docker.io/library/nginx:latest`. */
   ref: string;
