@@ -21,7 +21,7 @@ let manager: ChildProcess | undefined;
 let managerOutput = '';
 
 before(async () => {
-  cluster = await startCluster({ args: ['--nodes', '1', '--no-controller-manager'] });
+  cluster = await startCluster({ args: ['--nodes', '1', '--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] });
   manager = spawn(
     process.execPath,
     [

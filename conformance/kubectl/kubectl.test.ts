@@ -20,7 +20,7 @@ const binaries = findKubectlBinaries();
 let cluster: RunningCluster;
 
 before(async () => {
-  cluster = await startCluster({ args: ['--no-controller-manager'] });
+  cluster = await startCluster({ args: ['--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] });
 });
 
 after(async () => {
@@ -69,6 +69,7 @@ const API_RESOURCE_ROWS: string[][] = [
   ['deployments', 'deploy', 'apps/v1', 'true', 'Deployment'],
   ['replicasets', 'rs', 'apps/v1', 'true', 'ReplicaSet'],
   ['statefulsets', 'sts', 'apps/v1', 'true', 'StatefulSet'],
+  ['horizontalpodautoscalers', 'hpa', 'autoscaling/v2', 'true', 'HorizontalPodAutoscaler'],
   ['cronjobs', 'cj', 'batch/v1', 'true', 'CronJob'],
   ['jobs', '', 'batch/v1', 'true', 'Job'],
   ['leases', '', 'coordination.k8s.io/v1', 'true', 'Lease'],

@@ -101,9 +101,13 @@ export const CATALOG: readonly ResourceDecl[] = [
   apps({ kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], status: true, scale: true }),
   apps({ kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'], status: true }),
   apps({ kind: 'ControllerRevision' }),
+  declare({ group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], status: true }),
+  // The same objects through the older API (kubectl autoscale before 1.33 writes v1); v2 comes first, as the preferred version.
+  declare({ group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], status: true }),
   declare({ group: 'batch', version: 'v1', kind: 'Job', categories: ['all'], status: true }),
   declare({ group: 'batch', version: 'v1', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], status: true }),
   declare({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }),
+  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', resource: 'storageclasses', namespaced: false, shortNames: ['sc'] }),
   declare({ group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, shortNames: ['pc'] }),
   declare({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
   // Same keys as core/v1 events: both APIs serve one set of objects, stored as core Events (the
@@ -116,8 +120,12 @@ export const GROUP_ORDER: readonly string[] = [
   '',
   'apps',
   'events.k8s.io',
+  'autoscaling',
   'batch',
+  'storage.k8s.io',
   'scheduling.k8s.io',
   'coordination.k8s.io',
   'discovery.k8s.io',
+  // Aggregated by metrics-server in a real cluster (lowest group priority), so it comes last.
+  'metrics.k8s.io',
 ];

@@ -21,7 +21,8 @@ function legacyEntries(d: ResourceDecl): Record<string, unknown>[] {
   };
   if (d.shortNames.length) main.shortNames = d.shortNames;
   if (d.categories.length) main.categories = d.categories;
-  if (!STORAGELESS.has(d.resource)) main.storageVersionHash = storageVersionHash(d);
+  // Aggregated metrics.k8s.io has no storage behind it either.
+  if (!STORAGELESS.has(d.resource) && d.group !== 'metrics.k8s.io') main.storageVersionHash = storageVersionHash(d);
   const out = [main];
   for (const s of d.subresources) {
     const e: Record<string, unknown> = { name: `${d.resource}/${s.name}`, singularName: '', namespaced: d.namespaced };

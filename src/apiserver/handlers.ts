@@ -154,7 +154,7 @@ function sendObject(res: Response, code: number, store: GenericStore, obj: KObje
 export async function handleResource(ctx: ServerContext, route: ResourceRoute, req: Request, res: Response): Promise<void> {
   const { decl } = route;
   const query = req.query as Query;
-  const store = ctx.registry.find(decl.group, decl.resource);
+  const store = ctx.registry.find(decl.group, decl.resource, decl.version);
   const method = req.method;
   const gr = { group: decl.group, resource: decl.resource };
 

@@ -92,7 +92,7 @@ interface NodeLike {
  * Where the node's kubelet listens. Hollow node agents run on loopback and say so in an annotation,
  * because their InternalIP is simulated; otherwise the preferred address type, as upstream picks it.
  */
-function kubeletEndpoint(node: NodeLike): { host: string; port: number } | undefined {
+export function kubeletEndpoint(node: NodeLike): { host: string; port: number } | undefined {
   const port = node.status?.daemonEndpoints?.kubeletEndpoint?.Port ?? 10250;
   const pinned = node.metadata.annotations?.[KUBELET_HOST_ANNOTATION];
   if (pinned) return { host: pinned, port };

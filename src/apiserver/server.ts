@@ -7,6 +7,8 @@ import { pathNotFound } from '../api/errors.ts';
 import { Registry, type RegistryOptions } from '../registry/registry.ts';
 import type { Storage } from '../storage/interface.ts';
 import { Discovery } from './discovery.ts';
+import { METRICS_DECLS, METRICS_GROUP, MetricsAPI } from './metrics-api.ts';
+import type { MetricsScraperOptions } from './metrics-scraper.ts';
 import { handleResource, type ServerContext } from './handlers.ts';
 import { negotiate } from './negotiate.ts';
 import { openapiRouter } from './openapi/serve.ts';
@@ -22,6 +24,8 @@ export interface ApiServerOptions extends RegistryOptions {
   compactionIntervalMs?: number;
   /** Skip creating default namespaces and the kubernetes Service. */
   skipBootstrap?: boolean;
+  /** The built-in metrics.k8s.io API (what metrics-server would serve): scrape interval and limits. */
+  metrics?: MetricsScraperOptions;
 }
 
 export interface ApiServer {
@@ -33,7 +37,7 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export function createApp(registry: Registry, discovery: Discovery, storage: Storage): express.Express {
+export function createApp(registry: Registry, discovery: Discovery, storage: Storage, metrics?: MetricsAPI): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -99,6 +103,10 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
         reply(res, 200, 'application/json', body);
         return;
       }
+      if (metrics && segs[0] === 'apis' && segs[1] === METRICS_GROUP && segs[2] === 'v1beta1' && segs.length > 3) {
+        await metrics.handle(segs.slice(3), req, res);
+        return;
+      }
       const route = parseResourcePath(segs, registry.decls);
       if (!route) throw pathNotFound();
       await handleResource(ctx, route, req, res);
@@ -126,8 +134,9 @@ export function advertiseAddress(host: string): string {
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
   const registry = new Registry(opts.storage, opts);
   await registry.start();
-  const discovery = new Discovery(registry.decls);
-  const app = createApp(registry, discovery, opts.storage);
+  const metrics = new MetricsAPI(registry, opts.metrics);
+  const discovery = new Discovery([...registry.decls, ...METRICS_DECLS]);
+  const app = createApp(registry, discovery, opts.storage, metrics);
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, app);
   await new Promise<void>((resolve, reject) => {
@@ -171,6 +180,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     app,
     close: async () => {
       if (compactTimer) clearInterval(compactTimer);
+      metrics.close();
       registry.close();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -68,6 +68,10 @@ program
   .option('--etcd-servers <urls>', 'comma-separated etcd endpoints; without it an embedded etcd is started')
   .option('--etcd-prefix <prefix>', 'key prefix in etcd', '/registry')
   .option('--runtime-latency-scale <factor>', 'multiply the simulated container runtime latencies (sandbox, pull, start, stop) of the node agents run here; 0.1 makes pods start ten times faster', nonNegative)
+  .option('--disable-admission-plugins <names>', 'comma-separated admission plugins to turn off (e.g. ServiceAccount when no controller manager creates default service accounts)')
+  .option('--metric-resolution <duration>', 'how often the metrics.k8s.io API scrapes the kubelets while in use (Go duration; default 15s, as metrics-server)', goDurationMs)
+  .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often every HorizontalPodAutoscaler is reconciled (Go duration; default 15s)', goDurationMs)
+  .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'default scale-down stabilization window (Go duration; default 5m)', goDurationMs)
   .action(
     async (o: {
       port: number;
@@ -80,8 +84,17 @@ program
       etcdServers?: string;
       etcdPrefix: string;
       runtimeLatencyScale?: number;
+      disableAdmissionPlugins?: string;
+      metricResolution?: number;
+      horizontalPodAutoscalerSyncPeriod?: number;
+      horizontalPodAutoscalerDownscaleStabilization?: number;
     }) => {
       const cluster = await up({
+        metricResolutionMs: o.metricResolution,
+        // Only the flags given; the controller manager keeps its defaults for the rest.
+        hpaTimings: Object.fromEntries(
+          Object.entries({ hpaSyncPeriodMs: o.horizontalPodAutoscalerSyncPeriod, hpaDownscaleStabilizationMs: o.horizontalPodAutoscalerDownscaleStabilization }).filter(([, v]) => v !== undefined),
+        ),
         port: o.port,
         host: o.host,
         stateDir: o.stateDir,
@@ -92,6 +105,7 @@ program
         etcdServers: o.etcdServers ? o.etcdServers.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
         etcdPrefix: o.etcdPrefix,
         runtimeLatencyScale: o.runtimeLatencyScale,
+        disabledAdmissionPlugins: o.disableAdmissionPlugins?.split(',').map((s) => s.trim()).filter(Boolean),
       });
       console.log(`Wheelhouse is up at ${cluster.apiserver.url}; use it with: export KUBECONFIG=${cluster.kubeconfigPath}`);
       onSignals(() => cluster.stop());

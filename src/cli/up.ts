@@ -7,6 +7,7 @@ import path from 'node:path';
 import { startApiServer, type ApiServer } from '../apiserver/server.ts';
 import { kubeConfigForServer } from '../client/kubeconfig.ts';
 import { ControllerManager } from '../controllers/manager.ts';
+import type { ControllerTimings } from '../controllers/controller.ts';
 import { NodeHost } from '../kubelet/host.ts';
 import { scaleRuntimeLatencies } from '../kubelet/runtime/hollow.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
@@ -27,8 +28,14 @@ export interface UpOptions {
   scheduler?: boolean;
   /** Run the controller manager in this process (default true; false when it runs on its own). */
   controllerManager?: boolean;
+  /** Admission plugins to leave out (kube-apiserver --disable-admission-plugins). */
+  disabledAdmissionPlugins?: string[];
   /** Multiplies the simulated container runtime's latencies of the in-process node agents (default 1). */
   runtimeLatencyScale?: number;
+  /** How often the built-in metrics.k8s.io API scrapes the kubelets (metrics-server --metric-resolution; default 15 s). */
+  metricResolutionMs?: number;
+  /** HPA timings of the in-process controller manager (kube-controller-manager's --horizontal-pod-autoscaler-* flags). */
+  hpaTimings?: Partial<Pick<ControllerTimings, 'hpaSyncPeriodMs' | 'hpaDownscaleStabilizationMs'>>;
   log?: (line: string) => void;
 }
 
@@ -60,7 +67,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const storage = new EtcdStorage(endpoints, opts.etcdPrefix);
   let apiserver: ApiServer;
   try {
-    apiserver = await startApiServer({ storage, host: opts.host, port: opts.port });
+    apiserver = await startApiServer({ metrics: opts.metricResolutionMs ? { resolutionMs: opts.metricResolutionMs } : undefined, storage, host: opts.host, port: opts.port, disabledAdmissionPlugins: opts.disabledAdmissionPlugins });
   } catch (err) {
     await storage.close();
     await etcd?.stop();
@@ -74,7 +81,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const controllerManager =
     opts.controllerManager === false
       ? undefined
-      : new ControllerManager({ kubeConfig: kc, clusterCIDR: opts.clusterCIDR ?? (opts.nodes > 250 ? '10.128.0.0/9' : '10.244.0.0/16'), log });
+      : new ControllerManager({ timings: opts.hpaTimings, kubeConfig: kc, clusterCIDR: opts.clusterCIDR ?? (opts.nodes > 250 ? '10.128.0.0/9' : '10.244.0.0/16'), log });
   const scheduler = opts.scheduler === false ? undefined : new Scheduler({ kubeConfig: kc, log });
   const timings = opts.runtimeLatencyScale === undefined ? undefined : scaleRuntimeLatencies(opts.runtimeLatencyScale);
   const nodeHost = new NodeHost({ kubeConfig: kc, log, defaults: timings ? { timings } : undefined });

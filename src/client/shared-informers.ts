@@ -1,6 +1,7 @@
 // One informer per resource for everything in a process that watches it (client-go's
 // SharedInformerFactory): controllers ask for the resources they need before the manager starts
 // them, and share the cache and the watch connection.
+import { AutoscalingV2Api, type V2HorizontalPodAutoscaler } from '@kubernetes/client-node';
 import type {
   KubernetesListObject,
   KubernetesObject,
@@ -28,8 +29,9 @@ import type {
   V1LimitRange,
   V1PodTemplate,
   V1PriorityClass,
+  V1StorageClass,
 } from '@kubernetes/client-node';
-import { SchedulingV1Api } from '@kubernetes/client-node';
+import { SchedulingV1Api, StorageV1Api } from '@kubernetes/client-node';
 import type { Clients } from './clients.ts';
 import { Informer } from './informer.ts';
 
@@ -68,6 +70,9 @@ export const RESOURCES = {
   priorityclasses: info<V1PriorityClass>('/apis/scheduling.k8s.io/v1/priorityclasses', 'V1PriorityClass', (c) =>
     c.kc.makeApiClient(SchedulingV1Api).listPriorityClass(),
   ),
+  storageclasses: info<V1StorageClass>('/apis/storage.k8s.io/v1/storageclasses', 'V1StorageClass', (c) =>
+    c.kc.makeApiClient(StorageV1Api).listStorageClass(),
+  ),
   replicasets: info<V1ReplicaSet>('/apis/apps/v1/replicasets', 'V1ReplicaSet', (c) => c.apps.listReplicaSetForAllNamespaces()),
   deployments: info<V1Deployment>('/apis/apps/v1/deployments', 'V1Deployment', (c) => c.apps.listDeploymentForAllNamespaces()),
   statefulsets: info<V1StatefulSet>('/apis/apps/v1/statefulsets', 'V1StatefulSet', (c) => c.apps.listStatefulSetForAllNamespaces()),
@@ -78,6 +83,9 @@ export const RESOURCES = {
   jobs: info<V1Job>('/apis/batch/v1/jobs', 'V1Job', (c) => c.batch.listJobForAllNamespaces()),
   cronjobs: info<V1CronJob>('/apis/batch/v1/cronjobs', 'V1CronJob', (c) => c.batch.listCronJobForAllNamespaces()),
   leases: info<V1Lease>('/apis/coordination.k8s.io/v1/leases', 'V1Lease', (c) => c.coordination.listLeaseForAllNamespaces()),
+  horizontalpodautoscalers: info<V2HorizontalPodAutoscaler>('/apis/autoscaling/v2/horizontalpodautoscalers', 'V2HorizontalPodAutoscaler', (c) =>
+    c.kc.makeApiClient(AutoscalingV2Api).listHorizontalPodAutoscalerForAllNamespaces(),
+  ),
   endpointslices: info<V1EndpointSlice>('/apis/discovery.k8s.io/v1/endpointslices', 'V1EndpointSlice', (c) =>
     c.discovery.listEndpointSliceForAllNamespaces(),
   ),

@@ -37,6 +37,12 @@ export interface ControllerTimings {
   resourceQuotaSyncPeriodMs: number;
   /** --pvclaimbinder-sync-period: full resync of claims and volumes by the PV binder (upstream 15 s). */
   pvClaimBinderSyncPeriodMs: number;
+  /** DefaultJobPodFailureBackOff: the Job controller's first delay before replacing a failed pod, doubled per further failure (upstream 10 s). */
+  jobPodFailureBackoffMs: number;
+  /** MaxJobPodFailureBackOff: the cap on that delay (upstream 10 min). */
+  jobPodFailureBackoffMaxMs: number;
+  /** namespaceDeletionGracePeriod: how long after a namespace turns Terminating its contents are deleted (upstream 5 s, a constant, no flag). */
+  namespaceDeletionGracePeriodMs: number;
 }
 
 export const DEFAULT_TIMINGS: ControllerTimings = {
@@ -55,6 +61,9 @@ export const DEFAULT_TIMINGS: ControllerTimings = {
   hpaInitialReadinessDelayMs: 30_000,
   resourceQuotaSyncPeriodMs: 300_000,
   pvClaimBinderSyncPeriodMs: 15_000,
+  jobPodFailureBackoffMs: 10_000,
+  jobPodFailureBackoffMaxMs: 600_000,
+  namespaceDeletionGracePeriodMs: 5_000,
 };
 
 export interface ControllerContext {

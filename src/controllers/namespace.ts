@@ -13,7 +13,7 @@ import type { Controller, ControllerContext } from './controller.ts';
 import { ResourceClient, apiErrorMessage, type DynObject, type ResourceRef } from './resource-client.ts';
 
 export interface NamespaceControllerOptions {
-  /** namespaceDeletionGracePeriod: how long after a namespace event it is processed (upstream 5 s). */
+  /** Overrides timings.namespaceDeletionGracePeriodMs. */
   deletionGracePeriodMs?: number;
   /** --concurrent-namespace-syncs (upstream 10). */
   workers?: number;
@@ -163,7 +163,7 @@ export class NamespaceController implements Controller {
   constructor(ctx: ControllerContext, opts: NamespaceControllerOptions = {}) {
     this.client = new ResourceClient(ctx.kubeConfig, 16);
     this.log = ctx.log;
-    this.grace = opts.deletionGracePeriodMs ?? 5_000;
+    this.grace = opts.deletionGracePeriodMs ?? ctx.timings.namespaceDeletionGracePeriodMs;
     this.workers = opts.workers ?? 10;
     const namespaces = ctx.informers.get('namespaces');
     const enqueue = (ns: V1Namespace) => {

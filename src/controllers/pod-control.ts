@@ -104,8 +104,17 @@ export class PodControl {
     private readonly recorder: EventRecorder,
   ) {}
 
-  async createPod(namespace: string, template: V1PodTemplateSpec, owner: OwnerObject, ownerRef: V1OwnerReference, ref: { apiVersion: string; kind: string }): Promise<V1Pod> {
+  /** generateName overrides the `<owner>-` prefix (CreatePodsWithGenerateName: an indexed Job's `<job>-<index>-`). */
+  async createPod(
+    namespace: string,
+    template: V1PodTemplateSpec,
+    owner: OwnerObject,
+    ownerRef: V1OwnerReference,
+    ref: { apiVersion: string; kind: string },
+    generateName?: string,
+  ): Promise<V1Pod> {
     const pod = podFromTemplate(template, owner, ownerRef);
+    if (generateName) pod.metadata!.generateName = generateName;
     if (!pod.metadata?.labels || Object.keys(pod.metadata.labels).length === 0) throw new Error('unable to create pods, no labels');
     const involved = { kind: ref.kind, apiVersion: ref.apiVersion, name: owner.metadata?.name, namespace, uid: owner.metadata?.uid, resourceVersion: owner.metadata?.resourceVersion };
     try {

@@ -18,6 +18,7 @@ import type { References } from './references.ts';
 import { DEFAULT_TIMINGS, ImageStore, type RuntimeTimings } from './runtime/hollow.ts';
 import type { KubeletEndpoint } from './server.ts';
 import type { Ticker, TickerHandle } from './ticker.ts';
+import { UsageMeter, type NodeUsage } from './usage.ts';
 
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
@@ -118,6 +119,7 @@ export class NodeAgent implements PodHost {
   private networkResolve?: () => void;
   private readonly network: Promise<void>;
   private readonly ipByPod = new Map<string, string>();
+  private readonly usage: UsageMeter;
   private readonly usedIPs = new Set<string>();
   private nextIP = 2;
   private readonly conditionSince = new Map<string, { status: string; since: string }>();
@@ -132,6 +134,7 @@ export class NodeAgent implements PodHost {
   ) {
     this.opts = opts;
     this.nodeName = opts.name;
+    this.usage = new UsageMeter(opts.name);
     this.timings = { ...DEFAULT_TIMINGS, ...opts.timings };
     this.recorder = new EventRecorder(shared.clients.core, { component: 'kubelet', host: opts.name, style: 'legacy', cacheSize: 256 });
     this.network = new Promise((resolve) => (this.networkResolve = resolve));
@@ -422,6 +425,11 @@ export class NodeAgent implements PodHost {
 
   // -------------------------------------------------------------------------------------------
   // Pods
+
+  /** A sample of what this node's containers use now (the kubelet's resource metrics). */
+  resourceUsage(now = Date.now()): NodeUsage {
+    return this.usage.sample([...this.workers.values()].flatMap((w) => w.runningContainers()), now);
+  }
 
   /** The worker of a pod this node runs, by namespace and name. */
   findPod(namespace: string, name: string): PodWorker | undefined {

@@ -28,6 +28,10 @@ export const ANNOTATIONS = {
   startupAfter: `${ANNOTATION_PREFIX}startup-after`,
   /** `"true"`: ignore SIGTERM, so stopping takes the whole grace period and ends with exit 137. */
   ignoreSigterm: `${ANNOTATION_PREFIX}ignore-sigterm`,
+  /** CPU the running container uses, a quantity (`250m`); read live, default 1m. Reported by /metrics/resource. */
+  cpuUsage: `${ANNOTATION_PREFIX}cpu-usage`,
+  /** Working-set memory of the running container, a quantity (`64Mi`); read live, default 4Mi. */
+  memoryUsage: `${ANNOTATION_PREFIX}memory-usage`,
 } as const;
 
 /** Shared with the API server, which dials it for pods/log. */
@@ -64,7 +68,7 @@ export function parseDuration(text: string | undefined): number | undefined {
   return matched === s.length && matched > 0 ? total : undefined;
 }
 
-function lookup(pod: V1Pod, key: string, container: string): string | undefined {
+export function lookup(pod: V1Pod, key: string, container: string): string | undefined {
   const a = pod.metadata?.annotations ?? {};
   return a[`${key}.${container}`] ?? a[key];
 }

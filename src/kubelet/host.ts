@@ -11,6 +11,7 @@ import { ObjectCache, type References } from './references.ts';
 import { KubeletServer, type KubeletEndpoint, type KubeletServerOptions, type PodLogSource } from './server.ts';
 import { ServiceEnvironment } from './service-env.ts';
 import { Ticker } from './ticker.ts';
+import { renderResourceMetrics } from './usage.ts';
 
 export interface NodeHostOptions {
   kubeConfig: KubeConfig;
@@ -51,7 +52,9 @@ export class NodeHost {
 
   constructor(private readonly opts: NodeHostOptions) {
     this.clients = new Clients(opts.kubeConfig, { maxSockets: opts.maxSockets ?? 128 });
-    this.server = new KubeletServer((ns, name) => this.findPod(ns, name), opts.server);
+    this.server = new KubeletServer((ns, name) => this.findPod(ns, name), opts.server, () =>
+      renderResourceMetrics([...this.agents.values()].map((a) => a.resourceUsage())),
+    );
     this.objects = new ObjectCache(this.clients.core, opts.referenceTTLMs);
     this.services = new ServiceEnvironment(opts.kubeConfig, this.clients.core);
     const objects = this.objects;

@@ -19,6 +19,7 @@ import { mountFailures, needsVolumeSetUp, type References } from './references.t
 import { type ImageStore, type RuntimeTimings, newContainerID, pullDurationMs, resolveImage } from './runtime/hollow.ts';
 import type { PodLogSource } from './server.ts';
 import { SpamFilter } from './spam-filter.ts';
+import type { RunningContainer } from './usage.ts';
 import { PodConditions, podStatus } from './status.ts';
 
 /** What a pod worker needs from its node agent. */
@@ -129,6 +130,14 @@ export class PodWorker implements PodLogSource {
   containerLog(name: string, previous: boolean): ContainerLog | string {
     const c = this.all().find((x) => x.spec.name === name)!;
     return selectLog(c, this.pod.metadata?.name ?? '', previous);
+  }
+
+  /** Containers running right now (what cAdvisor would measure), for the node's resource metrics. */
+  runningContainers(): RunningContainer[] {
+    if (this.deleted) return [];
+    return this.all()
+      .filter((c) => c.state === 'running' && c.containerID !== undefined)
+      .map((c) => ({ pod: this.pod, name: c.spec.name, containerID: c.containerID!, startedAt: c.startedAt ?? Date.now() }));
   }
 
   // -------------------------------------------------------------------------------------------

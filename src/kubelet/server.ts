@@ -1,4 +1,4 @@
-// The kubelet's HTTP server, as much of it as `kubectl logs` needs: one per process running node agents
+// The kubelet's HTTP server, as much of it as `kubectl logs` and metrics-server need (/metrics/resource): one per process running node agents
 // (NodeHost), serving every agent of that process. The API server's pods/log proxies to
 // `http://<sim.wheelhouse.io/kubelet-host>:<status.daemonEndpoints.kubeletEndpoint.Port>/containerLogs/…`
 // of the pod's Node, passing the query through unchanged; pods are unique by namespace and name, so the
@@ -12,6 +12,7 @@ import http from 'node:http';
 import os from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { type ContainerLog, type LogOptions, LogWriter } from './logs.ts';
+import { PROMETHEUS_TEXT } from './usage.ts';
 
 export interface KubeletServerOptions {
   /** Listen address (kubelet --address); default 127.0.0.1. */
@@ -120,6 +121,8 @@ export class KubeletServer {
   constructor(
     private readonly find: PodFinder,
     private readonly opts: KubeletServerOptions = {},
+    /** The /metrics/resource document of every node this server stands for. */
+    private readonly resourceMetrics?: () => string,
   ) {
     this.server = http.createServer({ noDelay: true }, (req, res) => this.handle(req, res));
     // Follow streams are long-lived; idle keep-alive sockets must not hold the process open.
@@ -161,6 +164,13 @@ export class KubeletServer {
     const parts = url.pathname.split('/');
     if (url.pathname === '/healthz') {
       plain(res, 200, 'ok');
+      return;
+    }
+    if (url.pathname === '/metrics/resource' && this.resourceMetrics) {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, '405: Method Not Allowed');
+      const body = this.resourceMetrics();
+      res.writeHead(200, { 'Content-Type': PROMETHEUS_TEXT, 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
       return;
     }
     if (parts[1] !== 'containerLogs' || parts.length !== 5) {

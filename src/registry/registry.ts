@@ -6,14 +6,23 @@ import type { KObject, ResourceDecl } from '../api/types.ts';
 import { ConvertingStorage } from '../storage/converting.ts';
 import { StorageError, type Storage } from '../storage/interface.ts';
 import { appsStrategies } from './apps/index.ts';
+import { autoscalingStrategies } from './autoscaling/index.ts';
 import { batchStrategies } from './batch/index.ts';
 import { coordinationStrategies } from './coordination/index.ts';
 import { coreStrategies } from './core/index.ts';
 import { discoveryStrategies } from './discovery/index.ts';
 import { eventsStrategies } from './events/index.ts';
 import { schedulingStrategies } from './scheduling/index.ts';
+import { storageStrategies } from './storage/index.ts';
+import { DEFAULT_STORAGE_CLASS } from './storage/storageclasses.ts';
 import { SYSTEM_PRIORITY_CLASSES, priorityClassHooks } from './scheduling/priorityclasses.ts';
-import { admitPodPriority, type PriorityClassLookup } from './scheduling/pod-priority.ts';
+import type { PriorityClassLookup } from './scheduling/pod-priority.ts';
+import { installAdmission } from './admission/chain.ts';
+import { limitRangerPlugin } from './admission/limitranger.ts';
+import { priorityPlugin } from './admission/priority.ts';
+import { resourceQuotaPlugin } from './admission/resourcequota.ts';
+import { serviceAccountLookup, serviceAccountPlugin } from './admission/serviceaccount.ts';
+import { defaultStorageClassPlugin } from './admission/default-storage-class.ts';
 import { GenericStore, nowRFC3339, type StoreDeps } from './store.ts';
 import type { Strategy } from './strategy.ts';
 import { ServiceAllocator } from './core/service-allocation.ts';
@@ -21,11 +30,13 @@ import { ServiceAllocator } from './core/service-allocation.ts';
 const STRATEGIES: Record<string, Record<string, Strategy>> = {
   '': coreStrategies,
   apps: appsStrategies,
+  autoscaling: autoscalingStrategies,
   batch: batchStrategies,
   'coordination.k8s.io': coordinationStrategies,
   'discovery.k8s.io': discoveryStrategies,
   'events.k8s.io': eventsStrategies,
   'scheduling.k8s.io': schedulingStrategies,
+  'storage.k8s.io': storageStrategies,
 };
 
 /** Resources served without storage of their own (bindings write pods). */
@@ -34,6 +45,8 @@ const VIRTUAL = new Set(['/bindings']);
 export interface RegistryOptions {
   cacheCapacity?: number;
   bookmarkIntervalMs?: number;
+  /** kube-apiserver --disable-admission-plugins: plugin names (`ServiceAccount`, …) to leave out of the chain. */
+  disabledAdmissionPlugins?: readonly string[];
 }
 
 export class Registry {
@@ -54,14 +67,30 @@ export class Registry {
     };
     for (const d of CATALOG) {
       if (VIRTUAL.has(`${d.group}/${d.resource}`)) continue;
-      const strategy = STRATEGIES[d.group]?.[d.resource] ?? {};
+      // A second version of a resource (autoscaling/v1 beside v2) has a converting store of its own.
+      const versioned = STRATEGIES[d.group]?.[`${d.version}/${d.resource}`];
+      const strategy = versioned ?? STRATEGIES[d.group]?.[d.resource] ?? {};
       const storeDeps = strategy.storageCodec ? { ...deps, storage: new ConvertingStorage(storage, strategy.storageCodec) } : deps;
-      this.stores.set(`${d.group}/${d.resource}`, new GenericStore(d, strategy, storeDeps));
+      this.stores.set(versioned ? `${d.group}/${d.version}/${d.resource}` : `${d.group}/${d.resource}`, new GenericStore(d, strategy, storeDeps));
     }
     this.store('', 'services').hooks = this.serviceAllocator.hooks();
     const priorityClasses = this.priorityClassLookup();
     this.store('scheduling.k8s.io', 'priorityclasses').hooks = priorityClassHooks(() => priorityClasses.list());
-    this.store('', 'pods').hooks = { admitCreate: (pod) => admitPodPriority(pod, priorityClasses) };
+    // Last: wraps whatever hooks the stores were given above. Upstream's plugin order; add plugins here.
+    const plugins = [
+      limitRangerPlugin(this.store('', 'limitranges')),
+      serviceAccountPlugin(serviceAccountLookup(this.store('', 'serviceaccounts'))),
+      priorityPlugin(priorityClasses),
+      defaultStorageClassPlugin(this.store('storage.k8s.io', 'storageclasses')),
+      resourceQuotaPlugin(this.store('', 'resourcequotas')),
+    ];
+    const disabled = new Set(opts.disabledAdmissionPlugins ?? []);
+    const unknown = [...disabled].filter((n) => !plugins.some((p) => p.name === n));
+    if (unknown.length > 0) throw new Error(`admission plugins not registered: ${unknown.join(', ')} (known: ${plugins.map((p) => p.name).join(', ')})`);
+    installAdmission(
+      this.stores.values(),
+      plugins.filter((p) => !disabled.has(p.name)),
+    );
   }
 
   /** Admission reads PriorityClasses from the watch cache, as upstream's plugin reads its informer. */
@@ -80,8 +109,8 @@ export class Registry {
     return s;
   }
 
-  find(group: string, resource: string): GenericStore | undefined {
-    return this.stores.get(`${group}/${resource}`);
+  find(group: string, resource: string, version?: string): GenericStore | undefined {
+    return (version !== undefined ? this.stores.get(`${group}/${version}/${resource}`) : undefined) ?? this.stores.get(`${group}/${resource}`);
   }
 
   /** NamespaceLifecycle admission: no new content in missing or terminating namespaces. */
@@ -116,6 +145,9 @@ export class Registry {
         await ignoreExists(() => priorityClasses.create(undefined, structuredClone(pc)));
       }
     }
+    // An addon in the addon manager's EnsureExists mode: made when missing at start, never reconciled,
+    // so the user may change it or delete it (until the next restart).
+    await ignoreExists(() => this.store('storage.k8s.io', 'storageclasses').create(undefined, structuredClone(DEFAULT_STORAGE_CLASS)));
     const svc: KObject = {
       apiVersion: 'v1',
       kind: 'Service',

@@ -4,6 +4,7 @@
 // lookup never leaves the process.
 import {
   AppsV1Api,
+  StorageV1Api,
   type KubeConfig,
   type KubernetesObject,
   type V1LabelSelector,
@@ -14,6 +15,7 @@ import {
   type V1ReplicationController,
   type V1Service,
   type V1StatefulSet,
+  type V1StorageClass,
 } from '@kubernetes/client-node';
 import type { Clients } from '../client/clients.ts';
 import { Informer } from '../client/informer.ts';
@@ -23,6 +25,9 @@ export interface Listers {
   namespaceLabels(name: string): Record<string, string> | undefined;
   pvc(namespace: string, name: string): V1PersistentVolumeClaim | undefined;
   pv(name: string): V1PersistentVolume | undefined;
+  /** Every PersistentVolume (VolumeBinding matches delayed-binding claims against them per node). */
+  volumes(): readonly V1PersistentVolume[];
+  storageClass(name: string): V1StorageClass | undefined;
   services(namespace: string): readonly V1Service[];
   /** The selector of a pod's controller: a ReplicationController's label map, a ReplicaSet's or StatefulSet's selector. */
   controllerSelector(namespace: string, apiVersion: string, kind: string, name: string): { labels?: Record<string, string>; selector?: V1LabelSelector } | undefined;
@@ -34,6 +39,7 @@ export class InformerListers implements Listers {
   private readonly namespaces: Informer<V1Namespace>;
   private readonly pvcs: Informer<V1PersistentVolumeClaim>;
   private readonly pvs: Informer<V1PersistentVolume>;
+  private readonly classes: Informer<V1StorageClass>;
   private readonly svcs: Informer<V1Service>;
   private readonly rcs: Informer<V1ReplicationController>;
   private readonly rss: Informer<V1ReplicaSet>;
@@ -51,6 +57,8 @@ export class InformerListers implements Listers {
       list: () => core.listPersistentVolumeClaimForAllNamespaces(),
     });
     this.pvs = new Informer<V1PersistentVolume>(kc, { path: '/api/v1/persistentvolumes', type: 'V1PersistentVolume', list: () => core.listPersistentVolume() });
+    const storage = kc.makeApiClient(StorageV1Api);
+    this.classes = new Informer<V1StorageClass>(kc, { path: '/apis/storage.k8s.io/v1/storageclasses', type: 'V1StorageClass', list: () => storage.listStorageClass() });
     this.svcs = new Informer<V1Service>(kc, { path: '/api/v1/services', type: 'V1Service', list: () => core.listServiceForAllNamespaces() });
     this.rcs = new Informer<V1ReplicationController>(kc, {
       path: '/api/v1/replicationcontrollers',
@@ -71,7 +79,7 @@ export class InformerListers implements Listers {
     this.namespaces.on('add', onNamespace);
     this.namespaces.on('update', onNamespace);
     this.namespaces.on('delete', (ns) => nsLabels.delete(ns.metadata?.name ?? ''));
-    for (const inf of [this.pvcs, this.pvs] as Informer<KubernetesObject>[]) {
+    for (const inf of [this.pvcs, this.pvs, this.classes] as Informer<KubernetesObject>[]) {
       inf.on('add', () => onChange('volume'));
       inf.on('update', () => onChange('volume'));
       inf.on('delete', () => onChange('volume'));
@@ -79,7 +87,7 @@ export class InformerListers implements Listers {
   }
 
   private all(): Informer<KubernetesObject>[] {
-    return [this.namespaces, this.pvcs, this.pvs, this.svcs, this.rcs, this.rss, this.stss] as Informer<KubernetesObject>[];
+    return [this.namespaces, this.pvcs, this.pvs, this.classes, this.svcs, this.rcs, this.rss, this.stss] as Informer<KubernetesObject>[];
   }
 
   async start(): Promise<void> {
@@ -102,6 +110,14 @@ export class InformerListers implements Listers {
 
   pv(name: string): V1PersistentVolume | undefined {
     return this.pvs.get(name);
+  }
+
+  volumes(): readonly V1PersistentVolume[] {
+    return this.pvs.list();
+  }
+
+  storageClass(name: string): V1StorageClass | undefined {
+    return this.classes.get(name);
   }
 
   services(namespace: string): readonly V1Service[] {

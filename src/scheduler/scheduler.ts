@@ -16,6 +16,8 @@ import { InformerListers } from './listers.ts';
 import { PreemptionActions } from './preemption-actions.ts';
 import { preempt } from './preemption.ts';
 import { SchedulingQueue, type QueueOptions } from './queue.ts';
+import { needsPreBind, preBindVolumes } from './volume-prebind.ts';
+import type { VolumeDecisions } from './plugins/volume-binding.ts';
 import { NO_CLAIMS, NO_NODES_AVAILABLE, fitErrorMessage, preFilterErrorMessage, type FilterStatus, type PluginName } from './status.ts';
 
 export const DEFAULT_SCHEDULER_NAME = 'default-scheduler';
@@ -250,7 +252,7 @@ export class Scheduler {
     const nominated = this.nominatedNode(pod);
     // A nominated node that fits is taken without looking further (evaluateNominatedNode).
     if (nominated && !runFilters(cycle, nominated)) {
-      this.assumeAndBind(pod, pi, nominated.name);
+      this.assumeAndBind(pod, pi, nominated.name, cycle.volumes?.decisions.get(nominated.name));
       return;
     }
     const { feasible, statuses } = this.findFeasible(cycle, nodes);
@@ -259,7 +261,7 @@ export class Scheduler {
       return;
     }
     const host = feasible.length === 1 ? feasible[0]! : selectHost(cycle, feasible);
-    this.assumeAndBind(pod, pi, host.name);
+    this.assumeAndBind(pod, pi, host.name, cycle.volumes?.decisions.get(host.name));
   }
 
   private nominatedNode(pod: V1Pod): NodeInfo | undefined {
@@ -324,12 +326,12 @@ export class Scheduler {
     return { feasible, statuses };
   }
 
-  private assumeAndBind(pod: V1Pod, pi: PodInfo, host: string): void {
+  private assumeAndBind(pod: V1Pod, pi: PodInfo, host: string, volumes?: VolumeDecisions): void {
     const key = pi.key;
     this.cache.clearNomination(key);
     this.cache.assume(pod, host);
     this.queue.done(key);
-    void this.bind(pod, host);
+    void this.bind(pod, host, volumes);
   }
 
   private async acquireBindSlot(): Promise<void> {
@@ -342,10 +344,25 @@ export class Scheduler {
     this.bindWaiters.shift()?.();
   }
 
-  private async bind(pod: V1Pod, host: string): Promise<void> {
+  private async bind(pod: V1Pod, host: string, volumes?: VolumeDecisions): Promise<void> {
     const key = podKey(pod);
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
+    if (needsPreBind(volumes)) {
+      try {
+        await preBindVolumes(this.clients.core, this.listers, pod, host, volumes, {
+          timeoutMs: 600_000,
+          pollMs: 100,
+          abandoned: () => this.stopped || this.pods.get(name, namespace)?.metadata?.uid !== pod.metadata?.uid,
+        });
+      } catch (err) {
+        this.cache.forget(key);
+        if (this.stopped || this.pods.get(name, namespace)?.metadata?.uid !== pod.metadata?.uid) return;
+        this.failures.record(pod, `running PreBind plugin "VolumeBinding": ${describeError(err)}`, 'SchedulerError');
+        this.retryLater(pod);
+        return;
+      }
+    }
     await this.acquireBindSlot();
     try {
       await this.clients.core.createNamespacedPodBinding({
@@ -366,13 +383,19 @@ export class Scheduler {
       if (code === 409 || code === 404) return;
       this.log(`binding ${key} to ${host} failed: ${describeError(err)}`);
       this.failures.record(pod, `Binding rejected: ${describeError(err)}`, 'SchedulerError');
-      const retry = setTimeout(() => {
-        const current = this.pods.get(name, namespace);
-        if (current && !current.spec?.nodeName) this.queue.add(key, podPriority(current));
-      }, 1000);
-      retry.unref();
+      this.retryLater(pod);
     } finally {
       this.releaseBindSlot();
     }
+  }
+
+  private retryLater(pod: V1Pod): void {
+    const name = pod.metadata?.name ?? '';
+    const namespace = pod.metadata?.namespace ?? 'default';
+    const retry = setTimeout(() => {
+      const current = this.pods.get(name, namespace);
+      if (current && !current.spec?.nodeName) this.queue.add(podKey(current), podPriority(current));
+    }, 1000);
+    retry.unref();
   }
 }

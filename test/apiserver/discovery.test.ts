@@ -24,9 +24,13 @@ describe('apiserver discovery', () => {
     const apis = await request(app).get('/apis');
     assert.equal(apis.body.kind, 'APIGroupList');
     const names = apis.body.groups.map((g: { name: string }) => g.name);
-    for (const g of ['apps', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io']) assert.ok(names.includes(g), g);
+    for (const g of ['apps', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'storage.k8s.io']) assert.ok(names.includes(g), g);
     const apps = apis.body.groups.find((g: { name: string }) => g.name === 'apps');
     assert.deepEqual(apps.preferredVersion, { groupVersion: 'apps/v1', version: 'v1' });
+    // Two versions over the same HorizontalPodAutoscalers, v2 preferred as in kube-apiserver.
+    const autoscaling = apis.body.groups.find((g: { name: string }) => g.name === 'autoscaling');
+    assert.deepEqual(autoscaling.preferredVersion, { groupVersion: 'autoscaling/v2', version: 'v2' });
+    assert.deepEqual(autoscaling.versions.map((v: { version: string }) => v.version), ['v2', 'v1']);
   });
 
   it('serves resource lists with verbs, short names, categories and subresources', async () => {
@@ -67,6 +71,11 @@ describe('apiserver discovery', () => {
       assert.equal(deploy.scope, 'Namespaced');
       assert.deepEqual(deploy.responseKind, { group: 'apps', version: 'v1', kind: 'Deployment' });
       assert.ok(deploy.subresources.some((s: { subresource: string }) => s.subresource === 'scale'));
+      const storage = body.items.find((i: { metadata: { name: string } }) => i.metadata.name === 'storage.k8s.io');
+      const sc = storage.versions[0].resources.find((r: { resource: string }) => r.resource === 'storageclasses');
+      assert.equal(sc.scope, 'Cluster');
+      assert.deepEqual(sc.shortNames, ['sc']);
+      assert.deepEqual(sc.responseKind, { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass' });
       const etag = res.headers['etag'];
       assert.match(etag, /^"[0-9A-F]+"$/);
       const again = await request(app).get('/apis').set('Accept', accept).set('If-None-Match', etag);

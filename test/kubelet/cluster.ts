@@ -10,6 +10,7 @@ import type { NodeAgentOptions } from '../../src/kubelet/agent.ts';
 import { NodeHost } from '../../src/kubelet/host.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { startTestCluster, type TestCluster } from '../support/cluster.ts';
+import type { ApiServerOptions } from '../../src/apiserver/server.ts';
 
 export const FAST_TIMINGS = {
   sandboxMs: 20,
@@ -45,10 +46,12 @@ export interface NodesClusterOptions {
   /** Controllers to run besides node IPAM (names from src/controllers/index.ts). */
   controllers?: string[];
   controllerTimings?: Partial<ControllerTimings>;
+  /** API server options (e.g. the metrics.k8s.io scrape interval). */
+  apiserver?: Partial<ApiServerOptions>;
 }
 
 export async function startNodesCluster(opts: NodesClusterOptions = {}): Promise<NodesCluster> {
-  const cluster = await startTestCluster();
+  const cluster = await startTestCluster(opts.apiserver);
   const kc = kubeConfigForServer(cluster.url);
   const manager = new ControllerManager({
     kubeConfig: kc,

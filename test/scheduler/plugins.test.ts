@@ -3,7 +3,7 @@
 // of preemption candidates, exact score arithmetic, matchLabelKeys / mismatchLabelKeys).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { V1LabelSelector, V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1Service } from '@kubernetes/client-node';
+import type { V1LabelSelector, V1Node, V1PersistentVolume, V1PersistentVolumeClaim, V1Pod, V1Service, V1StorageClass } from '@kubernetes/client-node';
 import { SchedulerCache, podInfo, type NodeInfo } from '../../src/scheduler/cache.ts';
 import { preFilter, runFilters, scoreNodes, type Cycle } from '../../src/scheduler/framework.ts';
 import type { Listers } from '../../src/scheduler/listers.ts';
@@ -43,6 +43,13 @@ class FakeListers implements Listers {
   }
   pv(name: string) {
     return this.pvs.get(name);
+  }
+  volumes() {
+    return [...this.pvs.values()];
+  }
+  classes = new Map<string, V1StorageClass>();
+  storageClass(name: string) {
+    return this.classes.get(name);
   }
   services(namespace: string) {
     return this.svcs.filter((s) => s.metadata?.namespace === namespace);
@@ -245,6 +252,56 @@ describe('volume binding', () => {
     assert.equal(rejected(listers, withClaim('going')), 'persistentvolumeclaim "going" is being deleted');
     const eph = pod('p', {}, { volumes: [{ name: 'scratch', ephemeral: { volumeClaimTemplate: { spec: { accessModes: ['ReadWriteOnce'] } } } }] });
     assert.equal(rejected(listers, eph), 'waiting for ephemeral volume controller to create the persistentvolumeclaim "p-scratch"');
+  });
+
+  it('WaitForFirstConsumer claims do not block: per node, a fitting static volume or a class that can provision', () => {
+    const { listers, ni } = setup([node('n1'), node('n2'), node('n3', { zone: 'b' })], []);
+    const wffc = (name: string, provisioner: string, zones?: string[]): V1StorageClass => ({
+      metadata: { name },
+      provisioner,
+      volumeBindingMode: 'WaitForFirstConsumer',
+      allowedTopologies: zones ? [{ matchLabelExpressions: [{ key: 'zone', values: zones }] }] : undefined,
+    });
+    listers.classes.set('local', wffc('local', 'kubernetes.io/no-provisioner'));
+    listers.classes.set('zonal', wffc('zonal', 'example.com/disk', ['b']));
+    const unbound = (name: string, className: string, annotations?: Record<string, string>): V1PersistentVolumeClaim => ({
+      metadata: { name, namespace: 'default', uid: `uid-${name}`, annotations },
+      spec: { accessModes: ['ReadWriteOnce'], storageClassName: className, resources: { requests: { storage: '1Gi' } } },
+      status: { phase: 'Pending' },
+    });
+    listers.pvcs.set('default/local', unbound('local', 'local'));
+    listers.pvs.set('on-n2', {
+      metadata: { name: 'on-n2' },
+      spec: {
+        capacity: { storage: '2Gi' },
+        accessModes: ['ReadWriteOnce'],
+        storageClassName: 'local',
+        nodeAffinity: { required: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: ['n2'] }] }] } },
+      },
+      status: { phase: 'Available' },
+    });
+    const r = volumePreFilter(withClaim('local'), listers);
+    assert.ok('state' in r && r.state);
+    const bindConflict = ["node(s) didn't find available persistent volumes to bind"];
+    // Only n2 has the volume, and nothing can be provisioned for a no-provisioner class.
+    assert.deepEqual(volumeFilter(r.state, ni('n1'), listers)?.reasons, bindConflict);
+    assert.equal(volumeFilter(r.state, ni('n2'), listers), undefined);
+    assert.equal(r.state.decisions.get('n2')?.bindings[0]?.pv.metadata?.name, 'on-n2');
+    // A provisioning class limited to zone b; a claim already sent to one node keeps to it.
+    listers.pvcs.set('default/zonal', unbound('zonal', 'zonal'));
+    const z = volumePreFilter(withClaim('zonal'), listers);
+    assert.ok('state' in z && z.state);
+    assert.deepEqual(volumeFilter(z.state, ni('n1'), listers)?.reasons, bindConflict);
+    assert.equal(volumeFilter(z.state, ni('n3'), listers), undefined);
+    assert.equal(z.state.decisions.get('n3')?.provisions[0]?.metadata?.name, 'zonal');
+    listers.pvcs.set('default/placed', unbound('placed', 'zonal', { 'volume.kubernetes.io/selected-node': 'n1' }));
+    const p = volumePreFilter(withClaim('placed'), listers);
+    assert.ok('state' in p && p.state);
+    assert.deepEqual(volumeFilter(p.state, ni('n3'), listers)?.reasons, bindConflict);
+    // An Immediate claim that is not bound still holds the pod back.
+    listers.classes.set('now', { metadata: { name: 'now' }, provisioner: 'example.com/disk', volumeBindingMode: 'Immediate' });
+    listers.pvcs.set('default/now', unbound('now', 'now'));
+    assert.equal(rejected(listers, withClaim('now')), 'pod has unbound immediate PersistentVolumeClaims');
   });
 
   it('a claim bound to a volume that does not exist makes every node unavailable', () => {

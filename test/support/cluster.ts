@@ -14,7 +14,9 @@ export interface TestCluster {
 export async function startTestCluster(opts: Partial<ApiServerOptions> = {}): Promise<TestCluster> {
   const etcd = await startTestEtcd();
   const storage = new EtcdStorage(etcd.etcd.endpoints, '/registry');
-  const server = await startApiServer({ storage, compactionIntervalMs: 0, ...opts });
+  // No service account controller runs here, so pods would wait for a `default` account that never
+  // comes: test clusters leave the ServiceAccount plugin out, as upstream's integration tests do.
+  const server = await startApiServer({ storage, compactionIntervalMs: 0, disabledAdmissionPlugins: ['ServiceAccount'], ...opts });
   return {
     etcd,
     storage,

@@ -50,6 +50,7 @@ export const COORDINATION = 'io.k8s.api.coordination.v1.';
 export const DISCOVERY = 'io.k8s.api.discovery.v1.';
 export const EVENTS = 'io.k8s.api.events.v1.';
 export const AUTOSCALING = 'io.k8s.api.autoscaling.v1.';
+export const AUTOSCALING_V2 = 'io.k8s.api.autoscaling.v2.';
 
 export const TIME = `${META}Time`;
 export const MICRO_TIME = `${META}MicroTime`;
@@ -111,6 +112,9 @@ export const NAMED_CLASSES: Record<string, string> = {
   V1Status: `${META}Status`,
   V1StatusCause: `${META}StatusCause`,
   V1StatusDetails: `${META}StatusDetails`,
+  // core/v1 types reached first from storage.k8s.io (StorageClass.allowedTopologies).
+  V1TopologySelectorLabelRequirement: `${CORE}TopologySelectorLabelRequirement`,
+  V1TopologySelectorTerm: `${CORE}TopologySelectorTerm`,
   V1WatchEvent: `${META}WatchEvent`,
   VersionInfo: 'io.k8s.apimachinery.pkg.version.Info',
 };
@@ -242,6 +246,9 @@ export const TYPE_FACTS: Record<string, TypeFacts> = {
   [`${CORE}NamespaceSpec`]: { fields: { finalizers: atomic } },
   [`${CORE}NamespaceStatus`]: { fields: { conditions } },
   [`${CORE}NodeAffinity`]: { fields: { preferredDuringSchedulingIgnoredDuringExecution: atomic } },
+  [`${CORE}TopologySelectorLabelRequirement`]: { fields: { values: atomic } },
+  [`${CORE}TopologySelectorTerm`]: { fields: { matchLabelExpressions: atomic } },
+  ['io.k8s.api.storage.v1.StorageClass']: { fields: { allowedTopologies: atomic, mountOptions: atomic } },
   [`${CORE}NodeSelector`]: { ...atomicStruct, fields: { nodeSelectorTerms: atomic } },
   [`${CORE}NodeSelectorRequirement`]: { fields: { values: atomic } },
   [`${CORE}NodeSelectorTerm`]: { ...atomicStruct, fields: { matchExpressions: atomic, matchFields: atomic } },
@@ -401,6 +408,14 @@ export const TYPE_FACTS: Record<string, TypeFacts> = {
   [`${BATCH}PodFailurePolicyRule`]: { fields: { onPodConditions: atomic } },
   [`${BATCH}SuccessPolicy`]: { fields: { rules: atomic } },
   [`${BATCH}UncountedTerminatedPods`]: { fields: { failed: set, succeeded: set } },
+
+  // ---- autoscaling/v1 and v2
+  [`${AUTOSCALING}CrossVersionObjectReference`]: atomicStruct,
+  [`${AUTOSCALING_V2}HPAScalingRules`]: { fields: { policies: atomic, tolerance: quantity } },
+  [`${AUTOSCALING_V2}HorizontalPodAutoscalerSpec`]: { fields: { metrics: atomic } },
+  [`${AUTOSCALING_V2}HorizontalPodAutoscalerStatus`]: { fields: { conditions, currentMetrics: atomic } },
+  [`${AUTOSCALING_V2}MetricTarget`]: { fields: { averageValue: quantity, value: quantity } },
+  [`${AUTOSCALING_V2}MetricValueStatus`]: { fields: { averageValue: quantity, value: quantity } },
 
   // ---- discovery.k8s.io/v1
   [`${DISCOVERY}Endpoint`]: { fields: { addresses: set } },

@@ -1,5 +1,5 @@
 // Field tables for the Kubernetes protobuf messages we decode, written from the upstream field numbers
-// (k8s.io/api core/v1, apps/v1, batch/v1, autoscaling/v1; k8s.io/apimachinery meta/v1, intstr, resource).
+// (k8s.io/api core/v1, apps/v1, batch/v1, autoscaling/v1 and v2; k8s.io/apimachinery meta/v1, intstr, resource).
 //
 // Each message is a compact string: `<number> <jsonName> <type><mods>` entries separated by `;`.
 //   types:  s string · i32 int32 · i64 int64 · b bool · by bytes (base64 in JSON) · f64 double
@@ -392,6 +392,39 @@ const SOURCES: Record<string, string> = {
   Scale: OBJECT('ScaleSpec', 'ScaleStatus'),
   ScaleSpec: '1 replicas i32',
   ScaleStatus: '1 replicas i32!; 2 selector s',
+  CrossVersionObjectReference: '1 kind s!; 2 name s!; 3 apiVersion s',
+  HorizontalPodAutoscalerV1: OBJECT('HorizontalPodAutoscalerSpecV1', 'HorizontalPodAutoscalerStatusV1'),
+  HorizontalPodAutoscalerSpecV1: '1 scaleTargetRef CrossVersionObjectReference; 2 minReplicas i32?; 3 maxReplicas i32!; 4 targetCPUUtilizationPercentage i32?',
+  HorizontalPodAutoscalerStatusV1:
+    '1 observedGeneration i64?; 2 lastScaleTime T; 3 currentReplicas i32!; 4 desiredReplicas i32!; 5 currentCPUUtilizationPercentage i32?',
+
+  // ---- k8s.io/api/autoscaling/v2
+  HorizontalPodAutoscaler: OBJECT('HorizontalPodAutoscalerSpec', 'HorizontalPodAutoscalerStatus'),
+  HorizontalPodAutoscalerSpec:
+    '1 scaleTargetRef CrossVersionObjectReference; 2 minReplicas i32?; 3 maxReplicas i32!; 4 metrics []MetricSpec; 5 behavior HorizontalPodAutoscalerBehavior',
+  HorizontalPodAutoscalerBehavior: '1 scaleUp HPAScalingRules; 2 scaleDown HPAScalingRules',
+  HPAScalingRules: '3 stabilizationWindowSeconds i32?; 1 selectPolicy s?; 2 policies []HPAScalingPolicy',
+  HPAScalingPolicy: '1 type s!; 2 value i32!; 3 periodSeconds i32!',
+  MetricSpec:
+    '1 type s!; 2 object ObjectMetricSource; 3 pods PodsMetricSource; 4 resource ResourceMetricSource; 7 containerResource ContainerResourceMetricSource; 5 external ExternalMetricSource',
+  MetricTarget: '1 type s!; 2 value Q; 3 averageValue Q; 4 averageUtilization i32?',
+  MetricIdentifier: '1 name s!; 2 selector LabelSelector',
+  ResourceMetricSource: '1 name s!; 2 target MetricTarget',
+  ContainerResourceMetricSource: '1 name s!; 2 target MetricTarget; 3 container s!',
+  PodsMetricSource: '1 metric MetricIdentifier; 2 target MetricTarget',
+  ObjectMetricSource: '1 describedObject CrossVersionObjectReference; 2 target MetricTarget; 3 metric MetricIdentifier',
+  ExternalMetricSource: '1 metric MetricIdentifier; 2 target MetricTarget',
+  HorizontalPodAutoscalerStatus:
+    '1 observedGeneration i64?; 2 lastScaleTime T; 3 currentReplicas i32; 4 desiredReplicas i32!; 5 currentMetrics []MetricStatus; 6 conditions []HorizontalPodAutoscalerCondition',
+  HorizontalPodAutoscalerCondition: WORKLOAD_CONDITION,
+  MetricStatus:
+    '1 type s!; 2 object ObjectMetricStatus; 3 pods PodsMetricStatus; 4 resource ResourceMetricStatus; 7 containerResource ContainerResourceMetricStatus; 5 external ExternalMetricStatus',
+  MetricValueStatus: '1 value Q; 2 averageValue Q; 3 averageUtilization i32?',
+  ResourceMetricStatus: '1 name s!; 2 current MetricValueStatus',
+  ContainerResourceMetricStatus: '1 name s!; 2 current MetricValueStatus; 3 container s!',
+  PodsMetricStatus: '1 metric MetricIdentifier; 2 current MetricValueStatus',
+  ObjectMetricStatus: '1 metric MetricIdentifier; 2 current MetricValueStatus; 3 describedObject CrossVersionObjectReference',
+  ExternalMetricStatus: '1 metric MetricIdentifier; 2 current MetricValueStatus',
 };
 
 /**
@@ -405,7 +438,8 @@ const KIND_TABLE: Record<string, string[]> = {
   ],
   'apps/v1': ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'ControllerRevision'],
   'batch/v1': ['Job', 'CronJob'],
-  'autoscaling/v1': ['Scale'],
+  'autoscaling/v1': ['Scale', 'HorizontalPodAutoscaler=HorizontalPodAutoscalerV1'],
+  'autoscaling/v2': ['HorizontalPodAutoscaler'],
   'coordination.k8s.io/v1': ['Lease'],
   'discovery.k8s.io/v1': ['EndpointSlice'],
   'events.k8s.io/v1': ['Event=EventsV1Event'],

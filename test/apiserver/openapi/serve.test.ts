@@ -93,7 +93,7 @@ describe('OpenAPI endpoints', () => {
     const body = res.body as Buffer;
     assert.equal(res.headers['etag'], `"${sha512(body)}"`);
     const index = JSON.parse(body.toString('utf8')) as Index;
-    for (const gv of ['api/v1', 'apis/apps/v1', 'apis/batch/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/events.k8s.io/v1']) {
+    for (const gv of ['api/v1', 'apis/apps/v1', 'apis/autoscaling/v1', 'apis/autoscaling/v2', 'apis/batch/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/events.k8s.io/v1', 'apis/storage.k8s.io/v1']) {
       assert.match(index.paths[gv]?.serverRelativeURL ?? '', new RegExp(`^/openapi/v3/${gv.replace(/\./g, '\\.')}\\?hash=[0-9A-F]{128}$`), gv);
     }
     // Keys come sorted, as Go marshals a map.
