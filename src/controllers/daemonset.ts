@@ -21,7 +21,7 @@ import type {
 } from '@kubernetes/client-node';
 import { objectRef } from '../client/events.ts';
 import type { Informer } from '../client/informer.ts';
-import { matchesNodeSelectorAndAffinity } from '../scheduler/plugins/node.ts';
+import { matchesNodeSelectorAndAffinity } from '../selectors/node-affinity.ts';
 import type { Controller, ControllerContext } from './controller.ts';
 import { computeHash, scaledValue } from './deployment-util.ts';
 import { ControllerExpectations } from './expectations.ts';

@@ -9,7 +9,8 @@ import type { Listers } from '../listers.ts';
 import { labelSelectorFromSpec, type LabelSelector } from '../../selectors/labels.ts';
 import type { NodeInfo, PodInfo, SchedulerCache } from '../cache.ts';
 import { MAX_NODE_SCORE, type FilterStatus } from '../status.ts';
-import { hasUntoleratedNoScheduleTaint, matchesNodeSelectorAndAffinity } from './node.ts';
+import { matchesNodeSelectorAndAffinity } from '../../selectors/node-affinity.ts';
+import { hasUntoleratedNoScheduleTaint } from './node.ts';
 
 export const REASON_CONSTRAINTS = "node(s) didn't match pod topology spread constraints";
 export const REASON_MISSING_LABEL = `${REASON_CONSTRAINTS} (missing required label)`;

@@ -11,7 +11,7 @@ import type { Listers } from '../listers.ts';
 import type { NodeInfo } from '../cache.ts';
 import type { FilterStatus } from '../status.ts';
 import { ANN_BIND_COMPLETED, ANN_SELECTED_NODE, NO_PROVISIONER, claimClass, findMatchingVolume, isDelayBinding } from '../../client/pv-match.ts';
-import { matchTerm } from './node.ts';
+import { matchTerm } from '../../selectors/node-affinity.ts';
 
 export const REASON_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 /** ErrReasonNodeConflict since kubernetes#129887 (1.33; before: "node(s) had volume node affinity conflict"). */
