@@ -29,7 +29,7 @@ function wheelhouse(args: string[]): ChildProcess {
 }
 
 before(async () => {
-  cluster = await startCluster({ args: ['--nodes', '1', '--no-controller-manager'] });
+  cluster = await startCluster({ args: ['--nodes', '1', '--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] });
   wheelhouse([
     'controller-manager',
     '--kubeconfig',
