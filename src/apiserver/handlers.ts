@@ -12,6 +12,7 @@ import type { Discovery } from './discovery.ts';
 import { checkBody, fieldValidationDirective, summarizeBody, typeMetaError, warningHeader } from './field-validation.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
 import { patcher } from './patch.ts';
+import { evictPod } from './eviction.ts';
 import { podLog } from './pod-log.ts';
 import { decodeProtobufRequestBody } from './protobuf/decode.ts';
 import type { ResourceRoute } from './paths.ts';
@@ -164,6 +165,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     return;
   }
   if (!store) throw methodNotAllowed(gr, method.toLowerCase());
+  if (route.watchPath) return legacyWatch(store, route, query, req, res);
 
   const collection = route.name === undefined;
   const out = () => negotiate(req.get('accept'), { list: collection });
@@ -229,6 +231,11 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
   const sub = route.subresource;
   if (sub === 'scale') return scale(store, route, query, req, res);
   if (sub === 'log' && decl.resource === 'pods') return podLog(ctx.registry, route.namespace, name, req, res);
+  if (sub === 'eviction' && decl.resource === 'pods') {
+    if (method !== 'POST') throw methodNotAllowed(gr, method.toLowerCase());
+    sendStatus(res, await evictPod(ctx.registry, route.namespace ?? '', name, decodeBody(req), dryRun(query)));
+    return;
+  }
   if (sub === 'binding') {
     if (method !== 'POST') throw methodNotAllowed(gr, method.toLowerCase());
     await bind(ctx, route.namespace, name, decodeBody(req) as KObject, query, res);
@@ -284,6 +291,21 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     default:
       throw methodNotAllowed(gr, method.toLowerCase());
   }
+}
+
+/**
+ * GET /<gv>/watch/…: the deprecated watch paths. A named one watches that object alone, as upstream
+ * adds a metadata.name field selector to whatever selector the request carries.
+ */
+function legacyWatch(store: GenericStore, route: ResourceRoute, query: Query, req: Request, res: Response): Promise<void> {
+  if (req.method !== 'GET') throw methodNotAllowed(store.gr, req.method.toLowerCase());
+  let watchQuery = query;
+  if (route.name !== undefined) {
+    const byName = `metadata.name=${route.name}`;
+    const given = q(query, 'fieldSelector');
+    watchQuery = { ...query, fieldSelector: given ? `${given},${byName}` : byName };
+  }
+  return watch(store, { decl: route.decl, namespace: route.namespace }, watchQuery, req, res, negotiate(req.get('accept'), { list: true }));
 }
 
 function deleteOptions(req: Request, query: Query): DeleteOptions {

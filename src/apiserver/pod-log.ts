@@ -69,7 +69,7 @@ function validateOptions(o: LogOptions): FieldError[] {
 type Named = { name?: string };
 
 /** validateContainer: the named container must exist; with no name, a single-container pod's one. */
-function resolveContainer(pod: KObject, requested: string | undefined): string {
+export function resolveContainer(pod: KObject, requested: string | undefined): string {
   const spec = (pod.spec ?? {}) as { initContainers?: Named[]; containers?: Named[]; ephemeralContainers?: Named[] };
   const all = [...(spec.initContainers ?? []), ...(spec.containers ?? []), ...(spec.ephemeralContainers ?? [])].map((c) => c.name ?? '');
   const name = pod.metadata.name ?? '';

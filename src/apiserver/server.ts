@@ -9,6 +9,7 @@ import type { Storage } from '../storage/interface.ts';
 import { Discovery } from './discovery.ts';
 import { METRICS_DECLS, METRICS_GROUP, MetricsAPI } from './metrics-api.ts';
 import type { MetricsScraperOptions } from './metrics-scraper.ts';
+import { handleConnect, parseConnectPath } from './connect.ts';
 import { handleResource, type ServerContext } from './handlers.ts';
 import { negotiate } from './negotiate.ts';
 import { openapiRouter } from './openapi/serve.ts';
@@ -105,6 +106,11 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
       }
       if (metrics && segs[0] === 'apis' && segs[1] === METRICS_GROUP && segs[2] === 'v1beta1' && segs.length > 3) {
         await metrics.handle(segs.slice(3), req, res);
+        return;
+      }
+      const connect = parseConnectPath(segs);
+      if (connect) {
+        await handleConnect(registry, connect, req, res);
         return;
       }
       const route = parseResourcePath(segs, registry.decls);

@@ -33,7 +33,8 @@ export function toTable(strategy: Strategy, objs: KObject[], opts: TableOptions)
   const rowOf = strategy.columns && strategy.row ? strategy.row.bind(strategy) : defaultRow;
   const now = Date.now();
   const metaVersion = `meta.k8s.io/${opts.version}`;
-  const rows = objs.map((obj) => {
+  const ordered = strategy.tableOrder ? strategy.tableOrder(objs) : objs;
+  const rows = ordered.map((obj) => {
     const r = rowOf(obj, now);
     const row: Record<string, unknown> = { cells: r.cells };
     if (r.conditions) row.conditions = r.conditions;

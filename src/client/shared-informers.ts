@@ -32,6 +32,7 @@ import type {
   V1StorageClass,
 } from '@kubernetes/client-node';
 import { SchedulingV1Api, StorageV1Api } from '@kubernetes/client-node';
+import { PolicyV1Api, type V1PodDisruptionBudget } from '@kubernetes/client-node';
 import type { Clients } from './clients.ts';
 import { Informer } from './informer.ts';
 
@@ -72,6 +73,9 @@ export const RESOURCES = {
   ),
   storageclasses: info<V1StorageClass>('/apis/storage.k8s.io/v1/storageclasses', 'V1StorageClass', (c) =>
     c.kc.makeApiClient(StorageV1Api).listStorageClass(),
+  ),
+  poddisruptionbudgets: info<V1PodDisruptionBudget>('/apis/policy/v1/poddisruptionbudgets', 'V1PodDisruptionBudget', (c) =>
+    c.kc.makeApiClient(PolicyV1Api).listPodDisruptionBudgetForAllNamespaces(),
   ),
   replicasets: info<V1ReplicaSet>('/apis/apps/v1/replicasets', 'V1ReplicaSet', (c) => c.apps.listReplicaSetForAllNamespaces()),
   deployments: info<V1Deployment>('/apis/apps/v1/deployments', 'V1Deployment', (c) => c.apps.listDeploymentForAllNamespaces()),

@@ -20,6 +20,7 @@ import { newCronJobController } from './cronjob.ts';
 import { newTTLAfterFinishedController } from './ttl-after-finished.ts';
 import { PersistentVolumeBinder } from './pv-binder.ts';
 import { SimulatedProvisioner } from './simulated-provisioner.ts';
+import { newDisruptionController } from './disruption.ts';
 
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   'horizontalpodautoscaling-controller': newHorizontalPodAutoscalerController,
@@ -41,5 +42,6 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'cronjob-controller': newCronJobController,
   'ttl-after-finished-controller': newTTLAfterFinishedController,
   'persistentvolume-binder-controller': (ctx) => new PersistentVolumeBinder(ctx),
+  'disruption-controller': newDisruptionController,
   'wheelhouse-simulated-provisioner': (ctx) => new SimulatedProvisioner(ctx),
 };

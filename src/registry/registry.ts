@@ -5,6 +5,7 @@ import { StatusError, forbidden, notFound } from '../api/errors.ts';
 import type { KObject, ResourceDecl } from '../api/types.ts';
 import { ConvertingStorage } from '../storage/converting.ts';
 import { StorageError, type Storage } from '../storage/interface.ts';
+import { admissionregistrationStrategies } from './admissionregistration/index.ts';
 import { appsStrategies } from './apps/index.ts';
 import { autoscalingStrategies } from './autoscaling/index.ts';
 import { batchStrategies } from './batch/index.ts';
@@ -12,8 +13,17 @@ import { coordinationStrategies } from './coordination/index.ts';
 import { coreStrategies } from './core/index.ts';
 import { discoveryStrategies } from './discovery/index.ts';
 import { eventsStrategies } from './events/index.ts';
+import { networkingStrategies } from './networking/index.ts';
+import { policyStrategies } from './policy/index.ts';
 import { schedulingStrategies } from './scheduling/index.ts';
 import { storageStrategies } from './storage/index.ts';
+import { nodeStrategies } from './node/index.ts';
+import { flowcontrolStrategies } from './flowcontrol/index.ts';
+import { flowSchemaStatusHooks, priorityLevelHooks } from './flowcontrol/flowschema-status.ts';
+import { ensureFlowControlObjects } from './flowcontrol/ensure.ts';
+import { apiregistrationStrategies } from './apiregistration/index.ts';
+import { syncLocalAPIServices } from './apiregistration/sync.ts';
+import { runtimeClassLookup, runtimeClassPlugin } from './admission/runtimeclass.ts';
 import { DEFAULT_STORAGE_CLASS } from './storage/storageclasses.ts';
 import { SYSTEM_PRIORITY_CLASSES, priorityClassHooks } from './scheduling/priorityclasses.ts';
 import type { PriorityClassLookup } from './scheduling/pod-priority.ts';
@@ -23,20 +33,28 @@ import { priorityPlugin } from './admission/priority.ts';
 import { resourceQuotaPlugin } from './admission/resourcequota.ts';
 import { serviceAccountLookup, serviceAccountPlugin } from './admission/serviceaccount.ts';
 import { defaultStorageClassPlugin } from './admission/default-storage-class.ts';
+import { defaultIngressClassPlugin } from './admission/default-ingress-class.ts';
+import { DEFAULT_SERVICE_CIDR_NAME, defaultServiceCIDR } from './networking/ipaddresses.ts';
 import { GenericStore, nowRFC3339, type StoreDeps } from './store.ts';
 import type { Strategy } from './strategy.ts';
 import { ServiceAllocator } from './core/service-allocation.ts';
 
 const STRATEGIES: Record<string, Record<string, Strategy>> = {
   '': coreStrategies,
+  'admissionregistration.k8s.io': admissionregistrationStrategies,
   apps: appsStrategies,
   autoscaling: autoscalingStrategies,
   batch: batchStrategies,
   'coordination.k8s.io': coordinationStrategies,
   'discovery.k8s.io': discoveryStrategies,
   'events.k8s.io': eventsStrategies,
+  'networking.k8s.io': networkingStrategies,
+  policy: policyStrategies,
   'scheduling.k8s.io': schedulingStrategies,
   'storage.k8s.io': storageStrategies,
+  'node.k8s.io': nodeStrategies,
+  'flowcontrol.apiserver.k8s.io': flowcontrolStrategies,
+  'apiregistration.k8s.io': apiregistrationStrategies,
 };
 
 /** Resources served without storage of their own (bindings write pods). */
@@ -76,12 +94,16 @@ export class Registry {
     this.store('', 'services').hooks = this.serviceAllocator.hooks();
     const priorityClasses = this.priorityClassLookup();
     this.store('scheduling.k8s.io', 'priorityclasses').hooks = priorityClassHooks(() => priorityClasses.list());
+    this.store('flowcontrol.apiserver.k8s.io', 'flowschemas').hooks = flowSchemaStatusHooks(this.store('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations'));
+    this.store('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations').hooks = priorityLevelHooks(this.store('flowcontrol.apiserver.k8s.io', 'flowschemas'));
     // Last: wraps whatever hooks the stores were given above. Upstream's plugin order; add plugins here.
     const plugins = [
       limitRangerPlugin(this.store('', 'limitranges')),
       serviceAccountPlugin(serviceAccountLookup(this.store('', 'serviceaccounts'))),
       priorityPlugin(priorityClasses),
       defaultStorageClassPlugin(this.store('storage.k8s.io', 'storageclasses')),
+      runtimeClassPlugin(runtimeClassLookup(this.store('node.k8s.io', 'runtimeclasses'))),
+      defaultIngressClassPlugin(this.store('networking.k8s.io', 'ingressclasses')),
       resourceQuotaPlugin(this.store('', 'resourcequotas')),
     ];
     const disabled = new Set(opts.disabledAdmissionPlugins ?? []);
@@ -148,6 +170,11 @@ export class Registry {
     // An addon in the addon manager's EnsureExists mode: made when missing at start, never reconciled,
     // so the user may change it or delete it (until the next restart).
     await ignoreExists(() => this.store('storage.k8s.io', 'storageclasses').create(undefined, structuredClone(DEFAULT_STORAGE_CLASS)));
+    await Promise.all([
+      ensureFlowControlObjects(this.store('flowcontrol.apiserver.k8s.io', 'flowschemas'), this.store('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations')),
+      syncLocalAPIServices(this.store('apiregistration.k8s.io', 'apiservices'), this.decls),
+    ]);
+    await this.bootstrapDefaultServiceCIDR();
     const svc: KObject = {
       apiVersion: 'v1',
       kind: 'Service',
@@ -178,6 +205,20 @@ export class Registry {
       await endpoints.patch('default', 'kubernetes', (cur) => ({ ...cur, subsets: ep.subsets }));
     }
     await this.bootstrapKubernetesEndpointSlice(apiserverHost, apiserverPort);
+  }
+
+  /**
+   * The ServiceCIDR `kubernetes` for --service-cluster-ip-range, Ready as kube-apiserver's default
+   * ServiceCIDR controller marks it (its status is set through /status, as create clears it).
+   */
+  private async bootstrapDefaultServiceCIDR(): Promise<void> {
+    const cidrs = this.store('networking.k8s.io', 'servicecidrs');
+    const desired = defaultServiceCIDR(nowRFC3339());
+    await ignoreExists(() => cidrs.create(undefined, structuredClone(desired)));
+    const current = await cidrs.storage.get(cidrs.key(undefined, DEFAULT_SERVICE_CIDR_NAME));
+    const conditions = (current?.status as { conditions?: { type?: string }[] } | undefined)?.conditions ?? [];
+    if (!current || conditions.some((c) => c.type === 'Ready')) return;
+    await cidrs.patch(undefined, DEFAULT_SERVICE_CIDR_NAME, (cur) => ({ ...cur, status: desired.status }), { subresource: 'status' });
   }
 
   /**

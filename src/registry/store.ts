@@ -508,7 +508,16 @@ export class GenericStore {
     if (nm.generateName === undefined && om.generateName !== undefined) nm.generateName = om.generateName;
     delete nm.selfLink;
     nm.resourceVersion = om.resourceVersion;
-    if (subresource === 'status') {
+    const partial = subresource ? this.strategy.subresourceWrites?.[subresource] : undefined;
+    if (partial) {
+      // Only the subresource's own part comes from the request, as upstream's strategies start from the stored object.
+      next = partial.prepare(next, old);
+      next.metadata.resourceVersion = om.resourceVersion;
+      if (this.strategy.tracksGeneration) {
+        const gen = om.generation ?? 1;
+        next.metadata.generation = specPart(next) === specPart(old) ? gen : gen + 1;
+      }
+    } else if (subresource === 'status') {
       // Status writes change status only; everything else stays as stored.
       const merged: KObject = { ...structuredClone(old), status: next.status };
       merged.metadata = nm;
@@ -542,6 +551,7 @@ export class GenericStore {
       ...validateObjectMeta(next, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain'),
       ...(subresource ? [] : (this.strategy.validate?.(next) ?? [])),
       ...(subresource ? [] : (this.strategy.validateUpdate?.(next, old) ?? [])),
+      ...(partial ? partial.validate(next, old) : []),
     ];
     if (errs.length) throw invalid(qualifiedKind(this.decl), nm.name ?? '', errs);
     return next;

@@ -28,6 +28,13 @@ export interface TableRow {
 /** Which rule metadata.name must follow. */
 export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path';
 
+/** A subresource that writes one part of the object (pods/ephemeralcontainers, pods/resize). */
+export interface SubresourceWrite {
+  /** The object to store: the stored one with only this subresource's part taken from the request. */
+  prepare(next: KObject, old: KObject): KObject;
+  validate(next: KObject, old: KObject): FieldError[];
+}
+
 export interface Strategy {
   /** Set when the resource is stored in another shape than it is served (another API's storage version). */
   storageCodec?: StorageCodec;
@@ -49,6 +56,8 @@ export interface Strategy {
   columns?: TableColumn[];
   /** One row's cells, matching `columns`; `now` is when the table is built (for AGE). */
   row?(obj: KObject, now: number): TableRow;
+  /** Row order of a list's Table when upstream's list printer sorts (FlowSchemas by precedence); key order otherwise. */
+  tableOrder?(objs: KObject[]): KObject[];
   /** Field selector keys beyond metadata.name and metadata.namespace, with how to read each. */
   fieldSelectors?: Record<string, (obj: KObject) => string>;
   /**
@@ -62,6 +71,8 @@ export interface Strategy {
    * stored object, undefined continues with the generic deletion.
    */
   beforeDelete?(obj: KObject, options: DeleteOptions): 'update' | 'keep' | undefined;
+  /** Subresources beyond status that write part of the object, keyed by subresource name. */
+  subresourceWrites?: Record<string, SubresourceWrite>;
   /** Adds to ShouldDeleteDuringUpdate (namespaces: spec.finalizers must be empty too). */
   canDeleteDuringUpdate?(obj: KObject): boolean;
 }

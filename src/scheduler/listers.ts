@@ -1,9 +1,10 @@
 // The objects besides pods and nodes that plugins read: namespaces (namespaceSelector of affinity
 // terms), claims and volumes (VolumeBinding), and the services and controllers whose selectors make a
-// pod's default spreading selector (PodTopologySpread's system defaults). Each is an informer, so a
-// lookup never leaves the process.
+// pod's default spreading selector (PodTopologySpread's system defaults), and the PodDisruptionBudgets
+// preemption weighs. Each is an informer, so a lookup never leaves the process.
 import {
   AppsV1Api,
+  PolicyV1Api,
   StorageV1Api,
   type KubeConfig,
   type KubernetesObject,
@@ -11,6 +12,7 @@ import {
   type V1Namespace,
   type V1PersistentVolume,
   type V1PersistentVolumeClaim,
+  type V1PodDisruptionBudget,
   type V1ReplicaSet,
   type V1ReplicationController,
   type V1Service,
@@ -31,6 +33,8 @@ export interface Listers {
   services(namespace: string): readonly V1Service[];
   /** The selector of a pod's controller: a ReplicationController's label map, a ReplicaSet's or StatefulSet's selector. */
   controllerSelector(namespace: string, apiVersion: string, kind: string, name: string): { labels?: Record<string, string>; selector?: V1LabelSelector } | undefined;
+  /** Every PodDisruptionBudget (preemption prefers victims whose budgets allow the disruption). */
+  disruptionBudgets?(): readonly V1PodDisruptionBudget[];
 }
 
 export type ListerEvent = 'namespace' | 'volume';
@@ -44,6 +48,7 @@ export class InformerListers implements Listers {
   private readonly rcs: Informer<V1ReplicationController>;
   private readonly rss: Informer<V1ReplicaSet>;
   private readonly stss: Informer<V1StatefulSet>;
+  private readonly pdbs: Informer<V1PodDisruptionBudget>;
 
   /** `onChange` hears of changes that can make parked pods schedulable. */
   constructor(kc: KubeConfig, clients: Clients, onChange: (what: ListerEvent) => void) {
@@ -67,6 +72,12 @@ export class InformerListers implements Listers {
     });
     this.rss = new Informer<V1ReplicaSet>(kc, { path: '/apis/apps/v1/replicasets', type: 'V1ReplicaSet', list: () => apps.listReplicaSetForAllNamespaces() });
     this.stss = new Informer<V1StatefulSet>(kc, { path: '/apis/apps/v1/statefulsets', type: 'V1StatefulSet', list: () => apps.listStatefulSetForAllNamespaces() });
+    const policy = kc.makeApiClient(PolicyV1Api);
+    this.pdbs = new Informer<V1PodDisruptionBudget>(kc, {
+      path: '/apis/policy/v1/poddisruptionbudgets',
+      type: 'V1PodDisruptionBudget',
+      list: () => policy.listPodDisruptionBudgetForAllNamespaces(),
+    });
     const nsLabels = new Map<string, string>();
     const onNamespace = (ns: V1Namespace) => {
       // Only label changes matter (namespaceSelector); status churn during deletion does not.
@@ -87,7 +98,7 @@ export class InformerListers implements Listers {
   }
 
   private all(): Informer<KubernetesObject>[] {
-    return [this.namespaces, this.pvcs, this.pvs, this.classes, this.svcs, this.rcs, this.rss, this.stss] as Informer<KubernetesObject>[];
+    return [this.namespaces, this.pvcs, this.pvs, this.classes, this.svcs, this.rcs, this.rss, this.stss, this.pdbs] as Informer<KubernetesObject>[];
   }
 
   async start(): Promise<void> {
@@ -122,6 +133,10 @@ export class InformerListers implements Listers {
 
   services(namespace: string): readonly V1Service[] {
     return this.svcs.list(namespace);
+  }
+
+  disruptionBudgets(): readonly V1PodDisruptionBudget[] {
+    return this.pdbs.list();
   }
 
   controllerSelector(namespace: string, apiVersion: string, kind: string, name: string): { labels?: Record<string, string>; selector?: V1LabelSelector } | undefined {

@@ -2,8 +2,9 @@
 // when no node fits, find nodes where evicting lower-priority pods would make room, pick the
 // victims on each (evict all candidates, then reprieve the most important ones that can stay), and
 // choose the node whose eviction hurts least. What it decides is carried out by preemption-actions.ts.
-import type { V1Pod } from '@kubernetes/client-node';
+import type { V1Pod, V1PodDisruptionBudget } from '@kubernetes/client-node';
 import { epochMs } from '../client/time.ts';
+import { labelSelectorFromSpec } from '../selectors/labels.ts';
 import type { NodeInfo, PodInfo } from './cache.ts';
 import { runFilters, updateCycle, type Cycle } from './framework.ts';
 import { NO_VICTIMS, PREEMPTION_NOT_HELPFUL, histogram, type FilterStatus } from './status.ts';
@@ -16,6 +17,8 @@ export interface Candidate {
   node: NodeInfo;
   /** Most important first. */
   victims: PodInfo[];
+  /** How many victims a PodDisruptionBudget forbids evicting (0 when unset). */
+  pdbViolations?: number;
 }
 
 export interface PreemptionOutcome {
@@ -56,7 +59,41 @@ function ineligible(pi: PodInfo, nominated: NodeInfo | undefined, nominatedStatu
   return undefined;
 }
 
-export type Victims = { victims: PodInfo[] } | { status: FilterStatus };
+export type Victims = { victims: PodInfo[]; pdbViolations: number } | { status: FilterStatus };
+
+/**
+ * filterPodsWithPDBViolation: walking the victims in order, each one a budget covers uses up one of its
+ * allowed disruptions (unless the eviction subresource already counted it in disruptedPods); a victim
+ * that overdraws a budget is violating. Here nil and empty selectors match nothing, as upstream's
+ * scheduler has it.
+ */
+function splitByBudget(pods: PodInfo[], budgets: readonly V1PodDisruptionBudget[]): { violating: PodInfo[]; other: PodInfo[] } {
+  const left = budgets.map((b) => b.status?.disruptionsAllowed ?? 0);
+  const selectors = budgets.map((b) => {
+    try {
+      const s = b.spec?.selector ? labelSelectorFromSpec(b.spec.selector) : undefined;
+      return s && !s.empty() ? s : undefined;
+    } catch {
+      return undefined;
+    }
+  });
+  const violating: PodInfo[] = [];
+  const other: PodInfo[] = [];
+  for (const pi of pods) {
+    const labels = pi.pod.metadata?.labels ?? {};
+    let violated = false;
+    if (Object.keys(labels).length > 0) {
+      budgets.forEach((b, i) => {
+        if (b.metadata?.namespace !== pi.pod.metadata?.namespace || !selectors[i]?.matches(labels)) return;
+        if (pi.pod.metadata?.name && b.status?.disruptedPods?.[pi.pod.metadata.name] !== undefined) return;
+        left[i]! -= 1;
+        if (left[i]! < 0) violated = true;
+      });
+    }
+    (violated ? violating : other).push(pi);
+  }
+  return { violating, other };
+}
 
 /** SelectVictimsOnNode: the fewest, least important pods whose removal lets the pod fit. */
 export function selectVictimsOnNode(c: Cycle, ni: NodeInfo, now = Date.now()): Victims {
@@ -64,25 +101,31 @@ export function selectVictimsOnNode(c: Cycle, ni: NodeInfo, now = Date.now()): V
   if (potential.length === 0) return { status: { code: 'UnschedulableAndUnresolvable', reasons: [NO_VICTIMS], plugin: 'DefaultPreemption' } };
   for (const p of potential) updateCycle(c, p, ni, -1);
   const victims: PodInfo[] = [];
+  let pdbViolations = 0;
   try {
     const status = runFilters(c, ni);
     if (status) {
       for (const p of potential) updateCycle(c, p, ni, 1);
       return { status };
     }
-    potential.sort((a, b) => (moreImportant(a, b, now) ? -1 : moreImportant(b, a, now) ? 1 : 0));
-    // Reprieve from the most important down: a pod stays unless the preemptor no longer fits with it.
-    for (const p of potential) {
+    const order = (a: PodInfo, b: PodInfo) => (moreImportant(a, b, now) ? -1 : moreImportant(b, a, now) ? 1 : 0);
+    potential.sort(order);
+    // Reprieve from the most important down, the pods whose budgets forbid their eviction first: a pod
+    // stays unless the preemptor no longer fits with it.
+    const { violating, other } = splitByBudget(potential, c.ctx.listers.disruptionBudgets?.() ?? []);
+    for (const p of [...violating, ...other]) {
       updateCycle(c, p, ni, 1);
       if (runFilters(c, ni)) {
         updateCycle(c, p, ni, -1);
         victims.push(p);
+        if (violating.includes(p)) pdbViolations++;
       }
     }
+    victims.sort(order);
   } finally {
     for (const v of victims) updateCycle(c, v, ni, 1);
   }
-  return { victims };
+  return { victims, pdbViolations };
 }
 
 function numCandidates(potential: number): number {
@@ -91,11 +134,12 @@ function numCandidates(potential: number): number {
 }
 
 /**
- * pickOneNodeForPreemption: the lowest highest-victim priority, then the smallest priority sum, then
+ * pickOneNodeForPreemption: the fewest PodDisruptionBudget violations, the lowest highest-victim priority, then the smallest priority sum, then
  * the fewest victims, then the latest start among the highest-priority victims, then the first.
  */
 export function pickCandidate(candidates: Candidate[], now = Date.now()): Candidate {
   const scorers: ((c: Candidate) => number)[] = [
+    (c) => -(c.pdbViolations ?? 0),
     (c) => -c.victims[0]!.priority,
     // Shifted so that negative priorities cannot make more victims look cheaper.
     (c) => -c.victims.reduce((sum, v) => sum + v.priority + 2 ** 31, 0),
@@ -155,7 +199,7 @@ export function preempt(
     if ('status' in r) dryRun.set(ni, r.status);
     // It fits without evicting anything (upstream reports that as an error): nothing to do here.
     else if (r.victims.length === 0) dryRun.set(ni, statuses.get(ni)!);
-    else candidates.push({ node: ni, victims: r.victims });
+    else candidates.push({ node: ni, victims: r.victims, pdbViolations: r.pdbViolations });
   }
   if (candidates.length === 0) return { message: failed(nodes.length, dryRun), clearNomination: true };
   return { candidate: pickCandidate(candidates, now), message: '', clearNomination: false };

@@ -24,7 +24,7 @@ describe('apiserver discovery', () => {
     const apis = await request(app).get('/apis');
     assert.equal(apis.body.kind, 'APIGroupList');
     const names = apis.body.groups.map((g: { name: string }) => g.name);
-    for (const g of ['apps', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'storage.k8s.io']) assert.ok(names.includes(g), g);
+    for (const g of ['apps', 'autoscaling', 'batch', 'coordination.k8s.io', 'discovery.k8s.io', 'events.k8s.io', 'networking.k8s.io', 'policy', 'storage.k8s.io', 'node.k8s.io', 'flowcontrol.apiserver.k8s.io', 'apiregistration.k8s.io', 'admissionregistration.k8s.io']) assert.ok(names.includes(g), g);
     const apps = apis.body.groups.find((g: { name: string }) => g.name === 'apps');
     assert.deepEqual(apps.preferredVersion, { groupVersion: 'apps/v1', version: 'v1' });
     // Two versions over the same HorizontalPodAutoscalers, v2 preferred as in kube-apiserver.
@@ -44,7 +44,13 @@ describe('apiserver discovery', () => {
     assert.equal(pods.singularName, 'pod');
     assert.match(pods.storageVersionHash, /^[A-Za-z0-9+/]{11}=$/);
     const status = v1.body.resources.find((r: { name: string }) => r.name === 'pods/status');
+    const eviction = v1.body.resources.find((r: { name: string }) => r.name === 'pods/eviction');
+    assert.deepEqual(eviction, { name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] });
     assert.deepEqual(status, { name: 'pods/status', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update'] });
+    for (const sub of ['pods/ephemeralcontainers', 'pods/resize']) {
+      const found = v1.body.resources.find((r: { name: string }) => r.name === sub);
+      assert.deepEqual(found, { name: sub, singularName: '', namespaced: true, kind: 'Pod', verbs: ['get', 'patch', 'update'] });
+    }
     const nodes = v1.body.resources.find((r: { name: string }) => r.name === 'nodes');
     assert.equal(nodes.namespaced, false);
     const apps = await request(app).get('/apis/apps/v1');

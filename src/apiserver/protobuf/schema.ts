@@ -425,6 +425,28 @@ const SOURCES: Record<string, string> = {
   PodsMetricStatus: '1 metric MetricIdentifier; 2 current MetricValueStatus',
   ObjectMetricStatus: '1 metric MetricIdentifier; 2 current MetricValueStatus; 3 describedObject CrossVersionObjectReference',
   ExternalMetricStatus: '1 metric MetricIdentifier; 2 current MetricValueStatus',
+
+  // ---- k8s.io/api/policy/v1 (kubectl create pdb sends protobuf from 1.32 on)
+  PodDisruptionBudget: OBJECT('PodDisruptionBudgetSpec', 'PodDisruptionBudgetStatus'),
+  PodDisruptionBudgetSpec: '1 minAvailable IOS?; 2 selector LabelSelector; 3 maxUnavailable IOS?; 4 unhealthyPodEvictionPolicy s?',
+  PodDisruptionBudgetStatus:
+    '1 observedGeneration i64; 2 disruptedPods map<s,T>; 3 disruptionsAllowed i32!; 4 currentHealthy i32!; 5 desiredHealthy i32!; 6 expectedPods i32!; 7 conditions []Condition',
+  Eviction: '1 metadata ObjectMeta; 2 deleteOptions DeleteOptions',
+
+  // ---- k8s.io/api/networking/v1 (kubectl create ingress sends protobuf from 1.32 on)
+  Ingress: OBJECT('IngressSpec', 'IngressStatus'),
+  IngressSpec: '4 ingressClassName s?; 1 defaultBackend IngressBackend; 2 tls []IngressTLS; 3 rules []IngressRule',
+  IngressBackend: '4 service IngressServiceBackend; 3 resource TypedLocalObjectReference',
+  IngressServiceBackend: '1 name s!; 2 port ServiceBackendPort',
+  ServiceBackendPort: '1 name s; 2 number i32',
+  IngressTLS: '1 hosts []s; 2 secretName s',
+  IngressRule: '1 host s; 2 ^ IngressRuleValue',
+  IngressRuleValue: '1 http HTTPIngressRuleValue',
+  HTTPIngressRuleValue: '1 paths []HTTPIngressPath',
+  HTTPIngressPath: '1 path s; 3 pathType s?; 2 backend IngressBackend',
+  IngressStatus: '1 loadBalancer IngressLoadBalancerStatus',
+  IngressLoadBalancerStatus: '1 ingress []IngressLoadBalancerIngress',
+  IngressLoadBalancerIngress: '1 ip s; 2 hostname s; 4 ports []PortStatus',
 };
 
 /**
@@ -443,6 +465,9 @@ const KIND_TABLE: Record<string, string[]> = {
   'coordination.k8s.io/v1': ['Lease'],
   'discovery.k8s.io/v1': ['EndpointSlice'],
   'events.k8s.io/v1': ['Event=EventsV1Event'],
+  'networking.k8s.io/v1': ['Ingress'],
+  'policy/v1': ['PodDisruptionBudget', 'Eviction'],
+  'policy/v1beta1': ['Eviction'],
 };
 const ANY_VERSION_KINDS = new Set(['DeleteOptions']);
 

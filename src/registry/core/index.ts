@@ -8,6 +8,7 @@ import { namespaceStrategy } from './namespaces.ts';
 import { nodeStrategy } from './nodes.ts';
 import { persistentVolumeClaimStrategy } from './persistentvolumeclaims.ts';
 import { persistentVolumeStrategy } from './persistentvolumes.ts';
+import { ephemeralContainersWrite, resizeWrite } from './pod-subresources.ts';
 import { podStrategy } from './pods.ts';
 import { podTemplateStrategy } from './podtemplates.ts';
 import { replicationControllerStrategy } from './replicationcontrollers.ts';
@@ -18,7 +19,7 @@ import { serviceStrategy } from './services.ts';
 
 export const coreStrategies: Record<string, Strategy> = {
   namespaces: namespaceStrategy,
-  pods: podStrategy,
+  pods: { ...podStrategy, subresourceWrites: { ephemeralcontainers: ephemeralContainersWrite, resize: resizeWrite } },
   services: serviceStrategy,
   endpoints: endpointsStrategy,
   configmaps: configMapStrategy,

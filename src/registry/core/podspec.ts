@@ -245,7 +245,7 @@ function validateResources(res: Obj, path: Path): FieldError[] {
 }
 
 /** validateContainerCommon */
-function validateContainer(c: Obj, volumes: Set<string>, path: Path): FieldError[] {
+export function validateContainer(c: Obj, volumes: Set<string>, path: Path): FieldError[] {
   const errs: FieldError[] = [];
   const name = str(c.name);
   if (!name) errs.push(fieldErrors.required(String(path.child('name'))));

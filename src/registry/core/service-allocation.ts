@@ -7,6 +7,7 @@
 // Reservations are taken after validation and before the write, and given back when the write fails
 // (upstream's BeginCreate/BeginUpdate "finish" functions) or when the service is deleted.
 // Not done: the repair loop that finds reservations leaked by a crash between the two writes.
+import { randomUUID } from 'node:crypto';
 import { invalid } from '../../api/errors.ts';
 import { FieldError, fieldErrors } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
@@ -149,6 +150,8 @@ export class ServiceAllocator {
       kind: 'IPAddress',
       metadata: {
         name: ip,
+        // Served as is by networking.k8s.io/v1 ipaddresses, so it carries what a created object has.
+        uid: randomUUID(),
         creationTimestamp: nowRFC3339(),
         labels: { 'ipaddress.kubernetes.io/ip-family': 'IPv4', 'ipaddress.kubernetes.io/managed-by': 'ipallocator.k8s.io' },
       },

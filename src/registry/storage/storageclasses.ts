@@ -43,7 +43,7 @@ function defaults(sc: KObject): void {
   if (!str(sc.volumeBindingMode)) sc.volumeBindingMode = 'Immediate';
 }
 
-function validateParameters(params: unknown): FieldError[] {
+export function validateParameters(params: unknown): FieldError[] {
   if (!isObj(params)) return [];
   const entries = Object.entries(params);
   if (entries.length > MAX_PARAMETERS) return [fieldErrors.tooLong('parameters', MAX_PARAMETERS)];

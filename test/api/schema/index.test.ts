@@ -78,7 +78,7 @@ describe('schemaForKind', () => {
     }
     assert.equal(schemaForKind('events.k8s.io', 'v1', 'Event')?.name, 'io.k8s.api.events.v1.Event');
     assert.equal(schemaForKind('', 'v1', 'Event')?.name, 'io.k8s.api.core.v1.Event');
-    assert.equal(schemaForKind('policy', 'v1', 'PodDisruptionBudget'), undefined);
+    assert.equal(schemaForKind('policy', 'v1beta1', 'PodDisruptionBudget'), undefined);
     assert.equal(schemaForKind('', 'v2', 'Pod'), undefined);
   });
 });

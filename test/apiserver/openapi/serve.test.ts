@@ -93,7 +93,7 @@ describe('OpenAPI endpoints', () => {
     const body = res.body as Buffer;
     assert.equal(res.headers['etag'], `"${sha512(body)}"`);
     const index = JSON.parse(body.toString('utf8')) as Index;
-    for (const gv of ['api/v1', 'apis/apps/v1', 'apis/autoscaling/v1', 'apis/autoscaling/v2', 'apis/batch/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/events.k8s.io/v1', 'apis/storage.k8s.io/v1']) {
+    for (const gv of ['api/v1', 'apis/apps/v1', 'apis/autoscaling/v1', 'apis/autoscaling/v2', 'apis/batch/v1', 'apis/coordination.k8s.io/v1', 'apis/discovery.k8s.io/v1', 'apis/events.k8s.io/v1', 'apis/networking.k8s.io/v1', 'apis/policy/v1', 'apis/storage.k8s.io/v1', 'apis/node.k8s.io/v1', 'apis/flowcontrol.apiserver.k8s.io/v1', 'apis/apiregistration.k8s.io/v1', 'apis/admissionregistration.k8s.io/v1']) {
       assert.match(index.paths[gv]?.serverRelativeURL ?? '', new RegExp(`^/openapi/v3/${gv.replace(/\./g, '\\.')}\\?hash=[0-9A-F]{128}$`), gv);
     }
     // Keys come sorted, as Go marshals a map.
@@ -166,7 +166,7 @@ describe('OpenAPI endpoints', () => {
   });
 
   it('answers unknown group-versions with 404 and unacceptable types with 406', async () => {
-    const missing = await raw(request(app).get('/openapi/v3/apis/policy/v1').set('Accept', 'application/json'));
+    const missing = await raw(request(app).get('/openapi/v3/apis/policy/v1beta1').set('Accept', 'application/json'));
     assert.equal(missing.status, 404);
     const pbOnly = await raw(request(app).get('/openapi/v3/api/v1').set('Accept', 'application/com.github.proto-openapi.spec.v3.v1.0+protobuf'));
     assert.equal(pbOnly.status, 406);
