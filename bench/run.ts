@@ -8,10 +8,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import { machine } from './lib/machine.ts';
 import { installTeardownHandlers, teardownAll } from './lib/procs.ts';
 import { renderTable } from './lib/table.ts';
+import { apiScenario } from './scenarios/api.ts';
 import { schedulerScenario } from './scenarios/scheduler.ts';
 import type { BenchOptions, ResultRow, Scenario } from './scenarios/types.ts';
 
-const SCENARIOS: Scenario[] = [schedulerScenario];
+const SCENARIOS: Scenario[] = [schedulerScenario, apiScenario];
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function intList(v: string): number[] {
@@ -41,6 +42,9 @@ const program = new Command('bench')
   .option('--pods <n,...>', 'pods per size (one value for all sizes, or one per size); default depends on the size', intList)
   .option('--mode <modes>', 'scheduler: precreated, streaming (default both)', list)
   .option('--concurrency <n>', 'load generator requests in flight', positiveInt, 32)
+  .option('--clients <n,...>', 'api: concurrent clients, one measurement each', intList, [1, 16, 256])
+  .option('--ops <n>', 'api: operations per verb and client count (lists: a quarter of it)', positiveInt, 2000)
+  .option('--list-size <n>', 'api: pods in the namespace the list calls read', positiveInt, 100)
   .option('--create-rate <n>', 'scheduler streaming: create pods at most n per second (default: as fast as --concurrency allows)', positiveInt)
   .option('--timeout <seconds>', 'budget for each scenario; cases past it are skipped and reported', positiveInt, 600)
   .option('--cpu-prof <procs>', 'run these under node --cpu-prof and print their hot spots: scheduler, server', list, [] as string[])
@@ -57,6 +61,9 @@ const opts = program.opts<{
   pods?: number[];
   mode?: string[];
   concurrency: number;
+  clients: number[];
+  ops: number;
+  listSize: number;
   createRate?: number;
   timeout: number;
   cpuProf: string[];
@@ -89,6 +96,9 @@ const options: BenchOptions = {
   pods: opts.pods,
   modes: opts.mode,
   concurrency: opts.concurrency,
+  clients: opts.clients,
+  ops: opts.ops,
+  listSize: opts.listSize,
   createRate: opts.createRate,
   timeoutSeconds: opts.timeout,
   cpuProf: opts.cpuProf,
@@ -131,16 +141,18 @@ for (const { scenario, cases } of plans) {
     log(`${scenario.name}: ${c.label}`);
     const abort = new AbortController();
     let backstop: NodeJS.Timeout | undefined;
-    const cut = new Promise<ResultRow>((resolve) => {
+    const cut = new Promise<ResultRow | ResultRow[]>((resolve) => {
       backstop = setTimeout(() => {
         abort.abort();
         void teardownAll().then(() => resolve({ scenario: scenario.name, case: c.label, cells: {}, metrics: {}, error: 'cut off by the runner after the scenario timeout' }));
       }, deadline - Date.now() + GRACE_MS);
     });
-    const row = await Promise.race([scenario.run({ repo: REPO, options, deadline, signal: abort.signal, log }, c), cut]);
+    const got = await Promise.race([scenario.run({ repo: REPO, options, deadline, signal: abort.signal, log }, c), cut]);
     clearTimeout(backstop);
-    rows.push(row);
-    if (row.error) log(`${scenario.name}: ${c.label}: ${row.error}`);
+    for (const row of Array.isArray(got) ? got : [got]) {
+      rows.push(row);
+      if (row.error) log(`${scenario.name}: ${c.label}: ${row.error}`);
+    }
   }
   results.push({ scenario: scenario.name, rows, skipped });
 }

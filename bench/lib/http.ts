@@ -42,8 +42,16 @@ export class ApiClient {
     this.agent.destroy();
   }
 
-  private once(method: string, path: string, body: unknown): Promise<ApiResponse<string>> {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
+  /**
+   * One request exactly as sent: no retry, the body as text (no parse unless the caller wants it),
+   * and a content type of choice (patches). What a measured call uses.
+   */
+  raw(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<ApiResponse<string>> {
+    return this.once(method, path, body, contentType);
+  }
+
+  private once(method: string, path: string, body: unknown, contentType = 'application/json'): Promise<ApiResponse<string>> {
+    const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -55,7 +63,7 @@ export class ApiClient {
           timeout: this.timeoutMs,
           headers: {
             accept: 'application/json',
-            ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+            ...(payload !== undefined ? { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) } : {}),
           },
         },
         (res) => {

@@ -10,6 +10,12 @@ export interface BenchOptions {
   modes?: string[];
   /** Requests in flight from the load generator. */
   concurrency: number;
+  /** api: concurrent clients, one measurement per value (each its own keep-alive pool of that many sockets). */
+  clients?: number[];
+  /** api: operations per verb and client count (lists: a quarter of it). */
+  ops?: number;
+  /** api: pods in the namespace the list calls read. */
+  listSize?: number;
   /** Cap on the rate the load generator creates objects at (per second); undefined: only concurrency bounds it. */
   createRate?: number;
   /** Seconds a scenario may take in all; cases past it are skipped. */
@@ -55,5 +61,6 @@ export interface Scenario {
   /** Lines printed under the table: what the columns mean, how the run was done. */
   legend: string[];
   cases(options: BenchOptions): Case[];
-  run(ctx: CaseContext, c: Case): Promise<ResultRow>;
+  /** One row, or several when one case measures several things on one cluster (api: a row per verb and client count). */
+  run(ctx: CaseContext, c: Case): Promise<ResultRow | ResultRow[]>;
 }
