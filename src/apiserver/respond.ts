@@ -40,12 +40,24 @@ export function sendBody(res: Response, code: number, body: unknown, out: Output
   reply(res, code, 'application/json', typeof body === 'string' ? body : JSON.stringify(body));
 }
 
+/**
+ * Each object's list-item JSON, kept beside the object: lists served from the watch cache hand out the
+ * cache's own (never mutated) objects, so a pod is serialised once per version rather than once per list.
+ */
+const itemJSON = new WeakMap<KObject, string>();
+
 /** A list body; items carry no kind/apiVersion, as in upstream lists. */
 export function listJSON(kind: string, apiVersion: string, metadata: Record<string, unknown>, items: KObject[]): string {
   const parts = new Array<string>(items.length);
   for (let i = 0; i < items.length; i++) {
-    // A shallow copy with undefined TypeMeta: JSON.stringify leaves the keys out, nested ones stay.
-    parts[i] = JSON.stringify({ ...items[i], kind: undefined, apiVersion: undefined });
+    const item = items[i]!;
+    let json = itemJSON.get(item);
+    if (json === undefined) {
+      // A shallow copy with undefined TypeMeta: JSON.stringify leaves the keys out, nested ones stay.
+      json = JSON.stringify({ ...item, kind: undefined, apiVersion: undefined });
+      itemJSON.set(item, json);
+    }
+    parts[i] = json;
   }
   return `{"kind":${JSON.stringify(kind)},"apiVersion":${JSON.stringify(apiVersion)},"metadata":${JSON.stringify(
     metadata,

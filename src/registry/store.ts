@@ -460,13 +460,41 @@ export class GenericStore {
     desired: (current: KObject) => KObject,
   ): Promise<KObject> {
     const key = this.key(namespace, name);
+    // Start from the watch cache's copy, as upstream's GuaranteedUpdate does with its cached object:
+    // the compare-and-swap on its revision catches a stale copy, and only then is etcd read. A dry run
+    // reads etcd, since nothing would catch a stale copy.
+    const cached = opts.dryRun ? undefined : this.cacher.peek(key);
+    let current: KObject | null = cached ? structuredClone(cached) : await this.read(key);
+    let isCurrent = cached === undefined;
     for (let attempt = 0; ; attempt++) {
-      const current = await this.read(key);
-      if (!current) throw notFound(this.gr, name);
+      if (!current) {
+        if (!isCurrent) {
+          current = await this.read(key);
+          isCurrent = true;
+          continue;
+        }
+        throw notFound(this.gr, name);
+      }
       const curRV = Number(current.metadata.resourceVersion);
-      if (wantRV > 0 && wantRV !== curRV) throw conflict(this.gr, name, OBJECT_MODIFIED);
-      const next = this.prepareUpdate(desired(current), current, opts.subresource);
-      if (sameStored(next, current)) return current;
+      let next: KObject;
+      try {
+        if (wantRV > 0 && wantRV !== curRV) throw conflict(this.gr, name, OBJECT_MODIFIED);
+        next = this.prepareUpdate(desired(current), current, opts.subresource);
+      } catch (err) {
+        if (isCurrent) throw err;
+        // Refused on a copy that may be stale: decide again on etcd's version, unless it is the same one.
+        const fresh = await this.read(key);
+        if (fresh && Number(fresh.metadata.resourceVersion) === curRV) throw err;
+        current = fresh;
+        isCurrent = true;
+        continue;
+      }
+      if (sameStored(next, current)) {
+        if (isCurrent) return current;
+        current = await this.read(key);
+        isCurrent = true;
+        continue;
+      }
       const finish = opts.subresource ? undefined : await this.hooks.beginUpdate?.(next, current, opts.dryRun === true);
       if (opts.dryRun) return next;
       // ShouldDeleteDuringUpdate: an object already being deleted goes once it has no finalizers —
@@ -486,10 +514,13 @@ export class GenericStore {
         return written;
       } catch (err) {
         await finish?.(false);
-        if (err instanceof StorageError && err.code === 'Conflict') {
-          if (wantRV > 0) throw conflict(this.gr, name, OBJECT_MODIFIED);
-          if (attempt < 20) continue;
+        const stale = err instanceof StorageError && (err.code === 'Conflict' || err.code === 'KeyNotFound') && !isCurrent;
+        if (stale || (err instanceof StorageError && err.code === 'Conflict' && wantRV === 0 && attempt < 20)) {
+          current = await this.read(key);
+          isCurrent = true;
+          continue;
         }
+        if (err instanceof StorageError && err.code === 'Conflict') throw conflict(this.gr, name, OBJECT_MODIFIED);
         if (err instanceof StorageError && err.code === 'KeyNotFound') throw notFound(this.gr, name);
         throw this.storageError(err, name);
       }

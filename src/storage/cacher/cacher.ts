@@ -110,6 +110,8 @@ export class Cacher {
   private bookmarkTimer: NodeJS.Timeout | null = null;
   private waiters: { rev: number; resolve: () => void }[] = [];
   private closed = false;
+  /** The snapshot is loaded and the etcd watch keeps it current (false while re-listing). */
+  private synced = false;
   readonly capacity: number;
   readonly index?: CacheIndex;
 
@@ -123,6 +125,14 @@ export class Cacher {
     const interval = opts.bookmarkIntervalMs ?? 60_000;
     this.bookmarkTimer = setInterval(() => this.sendBookmarks(), interval);
     this.bookmarkTimer.unref();
+  }
+
+  /**
+   * The cached object under `key` if the cache is running, without starting or waiting for it: writers
+   * use it as a starting point that a compare-and-swap then confirms.
+   */
+  peek(key: string): KObject | undefined {
+    return this.synced ? this.state.get(key) : undefined;
   }
 
   /** Starts (once) and resolves when the cache holds a full snapshot. */
@@ -150,6 +160,7 @@ export class Cacher {
       onProgress: (rev) => this.advance(rev),
       onError: (err) => this.reinitialize(err),
     });
+    this.synced = true;
   }
 
   /** Keys of stored objects are rebuilt from metadata because objects do not carry them. */
@@ -261,6 +272,7 @@ export class Cacher {
 
   private reinitialize(err: StorageError | Error): void {
     if (this.closed) return;
+    this.synced = false;
     this.etcdWatch?.close();
     this.etcdWatch = null;
     for (const w of [...this.watchers]) {
