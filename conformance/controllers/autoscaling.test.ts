@@ -6,18 +6,15 @@
 // `kubectl annotate pods … sim.wheelhouse.io/cpu-usage=… --overwrite`. Runs the PATH kubectl, the
 // oldest (1.27) and 1.33 (the first that writes autoscaling/v2), each in its own namespace.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, expectBlock, type Cell } from '../support/table.ts';
 
 const all = findKubectlBinaries();
 const binaries = all.filter((b) => b.onPath || (b.major === 1 && (b.minor === 27 || b.minor === 33)));
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({
+const cluster = clusterForFile({
     args: [
       '--runtime-latency-scale',
       '0.1',
@@ -29,11 +26,6 @@ before(async () => {
       '4s',
     ],
   });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
 
 const T = { timeout: 90_000 };
 const POD = /^web-[bcdfghjklmnpqrstvwxz2456789]+-[bcdfghjklmnpqrstvwxz2456789]{5}$/;
@@ -69,14 +61,7 @@ for (const bin of binaries) {
   const ns = bin.onPath ? 'hpa-path' : `hpa-${bin.major}-${bin.minor}`;
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 60_000);
-    });
-    after(() => {
-      k?.cleanup();
-    });
+    const k = kubectlForSuite(bin, cluster, 60_000);
 
     const jsonpath = async (args: string[], path: string) => (await k.ok(['-n', ns, ...args, '-o', `jsonpath=${path}`])).stdout;
 

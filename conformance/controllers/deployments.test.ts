@@ -4,21 +4,13 @@
 // checked through kubectl's exact output and the objects the Deployment and ReplicaSet controllers
 // write. Each binary gets its own namespace (deploy-1-27, …, deploy-path).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary, type KubectlResult } from '../support/kubectl.ts';
+import { describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, type KubectlResult, kubectlForSuite } from '../support/kubectl.ts';
 
 const binaries = findKubectlBinaries();
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 120_000 };
 const REVISION = 'deployment.kubernetes.io/revision';
@@ -50,14 +42,7 @@ for (const bin of binaries) {
   const ns = nsFor(bin);
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 90_000);
-    });
-    after(() => {
-      k?.cleanup();
-    });
+    const k = kubectlForSuite(bin, cluster, 90_000);
 
     const getJSON = async <X = Obj>(args: string[]): Promise<X> => JSON.parse((await k.ok([...args, '-n', ns, '-o', 'json'])).stdout) as X;
     const sets = async (d: Obj): Promise<Obj[]> =>

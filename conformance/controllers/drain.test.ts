@@ -4,21 +4,13 @@
 // the 429 of the eviction subresource, retry after 5 s, and finish once the disruption controller has
 // seen the replacement ready — and `kubectl uncordon`. Each binary gets its own namespace.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { after, describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 
 const binaries = findKubectlBinaries().filter((b) => b.onPath || (b.major === 1 && b.minor === 27));
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 120_000 };
 const NODE = 'node-1';
@@ -56,14 +48,7 @@ for (const bin of binaries) {
   const ns = nsFor(bin);
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 90_000);
-    });
-    after(() => {
-      k?.cleanup();
-    });
+    const k = kubectlForSuite(bin, cluster, 90_000);
 
     const pods = async (): Promise<PodList['items']> => (JSON.parse((await k.ok(['-n', ns, 'get', 'pods', '-l', 'app=web', '-o', 'json'])).stdout) as PodList).items;
 

@@ -11,17 +11,18 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { findKubectlBinaries, Kubectl, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, expectBlock } from '../support/table.ts';
 
 const binaries = findKubectlBinaries();
 
-let cluster: RunningCluster;
+// Filled in by `before`; the suites' kubectls read its kubeconfig when they run.
+const cluster = {} as RunningCluster;
 let manager: ChildProcess | undefined;
 let managerOutput = '';
 
 before(async () => {
-  cluster = await startCluster({ args: ['--nodes', '1', '--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] });
+  Object.assign(cluster, await startCluster({ args: ['--nodes', '1', '--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] }));
   manager = spawn(
     process.execPath,
     [
@@ -46,7 +47,7 @@ after(async () => {
     manager.kill('SIGTERM');
     await exited;
   }
-  await cluster?.stop();
+  await cluster.stop?.();
 });
 
 const T = { timeout: 120_000 };
@@ -123,14 +124,7 @@ for (const bin of binaries) {
   const sfx = suffix(bin);
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 90_000);
-    });
-    after(() => {
-      k?.cleanup();
-    });
+    const k = kubectlForSuite(bin, cluster, 90_000);
 
     it('delete namespace: Terminating while content remains, waits, then NotFound', T, async () => {
       const ns = `nsdel-${sfx}`;

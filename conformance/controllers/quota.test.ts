@@ -3,19 +3,14 @@
 // the resource quota controller and quota admission keep it, the pod past the quota refused with
 // upstream's Forbidden line, and a LimitRange whose defaults a pod created with `kubectl create -f` gets.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, Kubectl, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 
 // Behaviour does not differ per version here: the newest on PATH and the oldest supported.
 const binaries = findKubectlBinaries().filter((b) => b.onPath || (b.major === 1 && b.minor === 27));
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-after(async () => cluster?.stop());
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 60_000 };
 
@@ -40,11 +35,7 @@ async function poll(k: Kubectl, args: string[], want: string, what: string): Pro
 
 for (const bin of binaries) {
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 30_000);
-    });
-    after(() => k?.cleanup());
+    const k = kubectlForSuite(bin, cluster, 30_000);
 
     it('create quota, usage in get/describe, the pod past the quota refused', T, async () => {
       const ns = nsFor(bin, 'quota');

@@ -6,21 +6,13 @@
 // Each binary gets its own namespace (svc-1-27, …, svc-path).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
+import { clusterForFile } from '../support/cluster.ts';
 import { findKubectlBinaries, Kubectl, show, type KubectlBinary, type KubectlResult } from '../support/kubectl.ts';
 import { AGE, expectBlock, parseBlock } from '../support/table.ts';
 
 const binaries = findKubectlBinaries();
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 90_000 };
 const FAIL_READINESS = 'sim.wheelhouse.io/fail-readiness';

@@ -4,22 +4,14 @@
 // the simulated provisioner made for the pod's node), `kubectl get pvc,pv` with upstream's columns,
 // and reclaim on release: Delete removes the volume, Retain leaves it Released.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { after, describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, expectBlock, expectTables } from '../support/table.ts';
 
 const binaries = findKubectlBinaries().filter((b) => b.onPath || (b.major === 1 && b.minor === 27));
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 120_000 };
 
@@ -70,14 +62,7 @@ for (const bin of binaries) {
   const ns = nsFor(bin);
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 90_000);
-    });
-    after(() => {
-      k?.cleanup();
-    });
+    const k = kubectlForSuite(bin, cluster, 90_000);
 
     /** Poll a jsonpath until pred holds (kubectl wait --for=jsonpath is not in 1.27). */
     const until = async (args: string[], pred: (out: string) => boolean, what: string): Promise<string> => {

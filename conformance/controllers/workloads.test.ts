@@ -4,20 +4,12 @@
 // columns, and a StatefulSet scaled up and down in ordinal order. Each binary gets its own namespace.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
+import { clusterForFile } from '../support/cluster.ts';
 import { findKubectlBinaries, Kubectl, show, type KubectlBinary, type KubectlResult } from '../support/kubectl.ts';
 
 const binaries = findKubectlBinaries().filter((b) => b.onPath || b.minor === 27);
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 120_000 };
 const NODES = 3;

@@ -11,21 +11,13 @@
 // `delete --cascade=orphan|foreground` need the garbage collector: conformance/controllers/namespaces.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary, type KubectlResult } from '../support/kubectl.ts';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, type KubectlResult, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, CLUSTER_IP, expectBlock, expectTables, expectWatch, parseBlock, renderBlock, type Cell } from '../support/table.ts';
 
 const binaries = findKubectlBinaries();
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--no-controller-manager', '--disable-admission-plugins', 'ServiceAccount'] });
 
 const T = { timeout: 60_000 };
 
@@ -154,14 +146,7 @@ for (const bin of binaries) {
   const ns = nsFor(bin);
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig);
-    });
-    after(() => {
-      k?.cleanup();
-    });
+    const k = kubectlForSuite(bin, cluster);
 
     const ok = (args: string[]) => k.ok(args);
 

@@ -3,22 +3,14 @@
 // servicecidrs, and `apply --prune -l`, whose default allowlist includes Ingress (kubectl lists every
 // kind of the allowlist, so prune failed outright while ingresses were not served).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, expectBlock } from '../support/table.ts';
 
 const binaries = findKubectlBinaries().filter((b) => b.onPath || b.minor === 27);
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster();
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile();
 
 const T = { timeout: 90_000 };
 
@@ -70,11 +62,7 @@ for (const bin of binaries) {
   const ns = nsFor(bin);
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 60_000);
-    });
-    after(() => k?.cleanup());
+    const k = kubectlForSuite(bin, cluster, 60_000);
 
     it('create ingress, get ing, describe ingress', T, async () => {
       await k.okPrints(['create', 'namespace', ns], `namespace/${ns} created\n`);

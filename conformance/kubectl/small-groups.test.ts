@@ -3,23 +3,15 @@
 // with upstream's columns and bootstrap objects, and a pod run with a RuntimeClass (overhead and node
 // selector from the class, then Ready; a missing class refused with upstream's Forbidden message).
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary } from '../support/kubectl.ts';
+import { describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, parseBlock, renderBlock } from '../support/table.ts';
 
 const all = findKubectlBinaries();
 const binaries = all.filter((b, i) => b.onPath || i === 0);
 
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 90_000 };
 
@@ -74,11 +66,7 @@ for (const bin of binaries) {
   const ns = `small-${sfx}`;
 
   describe(`${bin.label} ${bin.gitVersion}`, () => {
-    let k: Kubectl;
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig, 60_000);
-    });
-    after(() => k?.cleanup());
+    const k = kubectlForSuite(bin, cluster, 60_000);
 
     it('get runtimeclass,csidrivers,flowschemas,prioritylevelconfigurations,apiservices', T, async () => {
       await k.okPrints(['apply', '-f', k.writeFile('small.yaml', manifests(sfx))], `runtimeclass.node.k8s.io/sandbox-${sfx} created\ncsidriver.storage.k8s.io/csi-${sfx}.example.com created\n`);

@@ -5,19 +5,12 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlResult } from '../support/kubectl.ts';
+import { describe, it } from 'node:test';
+import { clusterForFile } from '../support/cluster.ts';
+import { findKubectlBinaries, show, type KubectlResult, kubectlForSuite } from '../support/kubectl.ts';
 
 const binaries = findKubectlBinaries();
-let cluster: RunningCluster;
-
-before(async () => {
-  cluster = await startCluster({ args: ['--runtime-latency-scale', '0.1'] });
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 
 const T = { timeout: 90_000 };
 
@@ -67,11 +60,7 @@ for (const bin of binaries) {
   const ns = bin.onPath ? 'kw-path' : `kw-${bin.major}-${bin.minor}`;
 
   describe(`${bin.label} ${bin.gitVersion} write commands`, () => {
-    let k: Kubectl;
-    before(() => {
-      k = new Kubectl(bin, cluster.kubeconfig);
-    });
-    after(() => k?.cleanup());
+    const k = kubectlForSuite(bin, cluster);
 
     const ok = (args: string[], opts: { env?: Record<string, string> } = {}) => k.ok(args, opts);
     const okPrints = (args: string[], stdout: string) => k.okPrints(args, stdout);

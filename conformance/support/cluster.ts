@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -127,4 +128,19 @@ async function killGroup(child: ChildProcess, exitPromise: Promise<void>, hasExi
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/**
+ * One `wheelhouse up` for a whole test file: started in the file's `before`, stopped in its `after`. The
+ * handle is empty until then; tests read it from inside their bodies.
+ */
+export function clusterForFile(opts: StartOptions = {}): RunningCluster {
+  const handle = {} as RunningCluster;
+  before(async () => {
+    Object.assign(handle, await startCluster(opts));
+  });
+  after(async () => {
+    await handle.stop?.();
+  });
+  return handle;
 }

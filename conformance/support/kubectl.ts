@@ -5,6 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, mkdtempSync, readdirSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { after } from 'node:test';
 
 export interface KubectlBinary {
   /** How the suite names it: `kubectl` (the one on PATH) or the file name (`kubectl.1.27`). */
@@ -113,10 +114,15 @@ export class Kubectl {
 
   constructor(
     readonly bin: KubectlBinary,
-    readonly kubeconfig: string,
+    /** The kubeconfig path, or where to read it once the cluster is up. */
+    private readonly config: string | { kubeconfig: string },
     readonly defaultTimeoutMs = 30_000,
   ) {
     this.home = mkdtempSync(path.join(os.tmpdir(), `kubectl-home-${bin.label}-`));
+  }
+
+  get kubeconfig(): string {
+    return typeof this.config === 'string' ? this.config : this.config.kubeconfig;
   }
 
   private env(): NodeJS.ProcessEnv {
@@ -234,4 +240,14 @@ export class Kubectl {
   cleanup(): void {
     rmSync(this.home, { recursive: true, force: true });
   }
+}
+
+/**
+ * A kubectl for one describe block, with a HOME of its own that goes in the block's `after`; it reads
+ * the kubeconfig from `cluster` when it runs, so the cluster may still be starting when this is called.
+ */
+export function kubectlForSuite(bin: KubectlBinary, cluster: { kubeconfig: string }, defaultTimeoutMs?: number): Kubectl {
+  const k = new Kubectl(bin, cluster, defaultTimeoutMs);
+  after(() => k.cleanup());
+  return k;
 }
