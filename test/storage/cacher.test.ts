@@ -62,6 +62,25 @@ describe('storage/cacher', () => {
     assert.deepEqual(byNode.items.map((o) => o.metadata.name), ['a']);
   });
 
+  it('lists one namespace exactly, also beside namespaces whose names extend it, and peeks only when running', async () => {
+    const inNs = (ns: string, name: string): KObject => ({ ...pod(name), metadata: { name, namespace: ns } });
+    let last = 0;
+    for (const [ns, name] of [['a', 'x'], ['a-b', 'y'], ['ab', 'z'], ['a', 'w'], ['b', 'v'], ['0', 'u']]) {
+      last = Number((await s.create(`/registry/pods/${ns}/${name}`, inNs(ns!, name!))).metadata.resourceVersion);
+    }
+    await cacher.waitFor(last, 2000);
+    const names = async (prefix: string) => (await cacher.list({ keyPrefix: prefix, matches: () => true })).items.map((o) => o.metadata.name);
+    assert.deepEqual(await names('/registry/pods/a/'), ['w', 'x']);
+    assert.deepEqual(await names('/registry/pods/a-b/'), ['y']);
+    assert.deepEqual(await names('/registry/pods/ab/'), ['z']);
+    assert.deepEqual(await names('/registry/pods/0/'), ['u']);
+    assert.deepEqual(await names('/registry/pods/zz/'), []);
+    assert.equal(cacher.peek('/registry/pods/a/x')?.metadata.name, 'x');
+    const idle = new Cacher(s, '/registry/pods/');
+    assert.equal(idle.peek('/registry/pods/a/x'), undefined, 'a cache that has not started answers nothing');
+    idle.close();
+  });
+
   it('resumes a watch from a resourceVersion without losing or repeating events', async () => {
     const r0 = cacher.revision;
     const b = await s.create('/registry/pods/ns/b', pod('b'));

@@ -300,8 +300,22 @@ export class Cacher {
       return { items, revision: this.revision };
     }
     if (!this.sortedKeys) this.sortedKeys = [...this.state.keys()].sort();
-    for (const k of this.sortedKeys) {
-      if (filter.keyPrefix && !k.startsWith(filter.keyPrefix)) continue;
+    const keys = this.sortedKeys;
+    const prefix = filter.keyPrefix;
+    // The keys under a prefix (a namespace) are one contiguous run of the sorted keys: find where it starts
+    // instead of walking every key of the resource.
+    let i = 0;
+    if (prefix) {
+      let hi = keys.length;
+      while (i < hi) {
+        const mid = (i + hi) >>> 1;
+        if (keys[mid]! < prefix) i = mid + 1;
+        else hi = mid;
+      }
+    }
+    for (; i < keys.length; i++) {
+      const k = keys[i]!;
+      if (prefix && !k.startsWith(prefix)) break;
       const obj = this.state.get(k)!;
       if (filter.matches(obj)) items.push(obj);
     }
