@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, startCluster, type RunningCluster } from '../support/cluster.ts';
+import { getJSON, pollUntil } from '../support/poll.ts';
 
 let cluster: RunningCluster;
 
@@ -53,20 +54,10 @@ function startManager(kubeconfig: string): Manager {
   return m;
 }
 
-async function get(path: string): Promise<{ status: number; body: any }> {
-  const r = await fetch(`${cluster.url}${path}`);
-  return { status: r.status, body: await r.json() };
-}
+const get = (path: string) => getJSON(cluster, path);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${managers.map((m) => m.output()).join('\n---\n')}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> =>
+  pollUntil(what, fn, { timeoutMs, intervalMs: 200, context: () => managers.map((m) => m.output()).join('\n---\n') });
 
 async function createNode(name: string): Promise<void> {
   const r = await fetch(`${cluster.url}/api/v1/nodes`, {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, startCluster, type RunningCluster } from '../support/cluster.ts';
+import { getJSON, pollUntil } from '../support/poll.ts';
 import { findKubectlBinaries, Kubectl, show } from '../support/kubectl.ts';
 
 let cluster: RunningCluster;
@@ -53,27 +54,10 @@ after(async () => {
   await cluster?.stop();
 });
 
-async function get(path: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${cluster.url}${path}`);
-  return { status: res.status, body: await res.json() };
-}
+const get = (path: string) => getJSON(cluster, path);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}${last ? ` (${String(last)})` : ''}\nprocess output:\n${output.slice(-8000)}\nup output:\n${cluster.output().slice(-4000)}`);
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> =>
+  pollUntil(what, fn, { timeoutMs, intervalMs: 500, context: () => `process output:\n${output.slice(-8000)}\nup output:\n${cluster.output().slice(-4000)}` });
 
 const ready = (n: any) => n?.status?.conditions?.find((c: { type: string }) => c.type === 'Ready')?.status;
 

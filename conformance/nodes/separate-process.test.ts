@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, startCluster, type RunningCluster } from '../support/cluster.ts';
+import { getJSON, pollUntil } from '../support/poll.ts';
 
 let cluster: RunningCluster;
 let kubelet: ChildProcess | undefined;
@@ -22,20 +23,10 @@ after(async () => {
   await cluster?.stop();
 });
 
-async function get(path: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${cluster.url}${path}`);
-  return { status: res.status, body: await res.json() };
-}
+const get = (path: string) => getJSON(cluster, path);
 
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nchild output:\n${childOutput}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const waitFor = <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> =>
+  pollUntil(what, fn, { timeoutMs, intervalMs: 100, context: () => `child output:\n${childOutput}` });
 
 describe('components in their own processes', () => {
   it('joins the cluster, runs its pods, and its lease stops when it stops', { timeout: 90_000 }, async () => {

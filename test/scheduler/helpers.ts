@@ -138,3 +138,11 @@ export class Priorities {
     return { priorityClassName: name };
   }
 }
+
+/** Waits until `count` nodes report Ready. */
+export async function readyNodes(core: CoreV1Api, count: number): Promise<void> {
+  await waitFor(`${count} Ready nodes`, async () => {
+    const list = await core.listNode();
+    return list.items.filter((n) => n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True').length === count;
+  });
+}

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PolicyV1Api } from '@kubernetes/client-node';
-import { startNodesCluster, waitFor, type NodesCluster } from '../kubelet/cluster.ts';
-import { Priorities, boundNode, cpu, create, namespace, pod } from './helpers.ts';
+import { startNodesCluster, type NodesCluster } from '../kubelet/cluster.ts';
+import { Priorities, boundNode, cpu, create, namespace, pod, readyNodes } from './helpers.ts';
 
 let c: NodesCluster;
 let priorities: Priorities;
@@ -19,10 +19,7 @@ before(async () => {
     ],
   });
   priorities = new Priorities(c.kc);
-  await waitFor('two Ready nodes', async () => {
-    const list = await c.core.listNode();
-    return list.items.filter((n) => n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True').length === 2;
-  });
+  await readyNodes(c.core, 2);
 });
 
 after(async () => {

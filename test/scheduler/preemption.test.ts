@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, it } from 'node:test';
 import { Watch, type V1Pod } from '@kubernetes/client-node';
 import { startNodesCluster, waitFor, type NodesCluster } from '../kubelet/cluster.ts';
-import { Priorities, boundNode, cpu, create, fit, namespace, pod, unschedulable } from './helpers.ts';
+import { Priorities, boundNode, cpu, create, fit, namespace, pod, readyNodes, unschedulable } from './helpers.ts';
 
 let c: NodesCluster;
 let priorities: Priorities;
@@ -19,10 +19,7 @@ before(async () => {
     ],
   });
   priorities = new Priorities(c.kc);
-  await waitFor('two Ready nodes', async () => {
-    const list = await c.core.listNode();
-    return list.items.filter((n) => n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True').length === 2;
-  });
+  await readyNodes(c.core, 2);
 });
 
 after(async () => {

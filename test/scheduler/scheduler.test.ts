@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PatchStrategy, setHeaderOptions, type V1Pod } from '@kubernetes/client-node';
 import { pod, startNodesCluster, waitFor, type NodesCluster } from '../kubelet/cluster.ts';
+import { readyNodes } from './helpers.ts';
 
 let c: NodesCluster;
 
@@ -17,10 +18,7 @@ before(async () => {
       { name: 'node-3', labels: { gpu: 'yes', zone: 'c' }, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }] },
     ],
   });
-  await waitFor('three Ready nodes', async () => {
-    const list = await c.core.listNode();
-    return list.items.filter((n) => n.status?.conditions?.find((x) => x.type === 'Ready')?.status === 'True').length === 3;
-  });
+  await readyNodes(c.core, 3);
 });
 
 after(async () => {
