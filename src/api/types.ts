@@ -81,6 +81,11 @@ export interface ResourceDecl {
   etcdResource: string;
   /** DELETE answers with the deleted object instead of a Status (upstream's ReturnDeletedObject). */
   returnDeletedObject: boolean;
+  /**
+   * Served from a CustomResourceDefinition rather than built in: objects are unstructured (pruned,
+   * defaulted and validated by the CRD's schema), and strategic merge patch is refused as upstream does.
+   */
+  custom?: boolean;
 }
 
 export function groupVersion(d: { group: string; version: string }): string {

@@ -1,6 +1,7 @@
 // What differs per resource. The generic store (store.ts) does everything else, the way the
 // generic registry of k8s.io/apiserver pairs one Store with a per-resource RESTStrategy.
 import type { FieldError } from '../api/field-errors.ts';
+import type { SchemaNode } from '../api/schema/types.ts';
 import type { KObject } from '../api/types.ts';
 import type { StorageCodec } from '../storage/converting.ts';
 import type { DeleteOptions } from './options.ts';
@@ -36,6 +37,11 @@ export interface SubresourceWrite {
 }
 
 export interface Strategy {
+  /**
+   * The kind's schema when it is not a built-in one (custom resources, from their CRD); built-in kinds
+   * are looked up with schemaForKind. Field validation, patches and managed fields read it.
+   */
+  schema?: SchemaNode;
   /** Set when the resource is stored in another shape than it is served (another API's storage version). */
   storageCodec?: StorageCodec;
   /** Name rule for metadata.name; upstream uses DNS-1123 subdomain unless the kind says otherwise. */
