@@ -16,8 +16,8 @@ import { CATALOG } from '../src/api/catalog.ts';
 import type { ResourceDecl } from '../src/api/types.ts';
 import { META, PATCH } from '../src/api/schema/facts.ts';
 import { classForKind, cmp, DefinitionBuilder, type GVK, type Json, type JsonObject } from './openapi/definitions.ts';
-import { discoveryPaths, gvPrefix, pathItem, resourcePaths } from './openapi/paths.ts';
-import { v3Document } from './openapi/v3.ts';
+import { discoveryPaths, gvPrefix, pathItem, resourcePaths } from '../src/apiserver/openapi/build/paths.ts';
+import { v3Document } from '../src/apiserver/openapi/build/v3.ts';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const OPENAPI_DIR = path.join(REPO_ROOT, 'openapi');

@@ -16,16 +16,9 @@ import {
 } from '../../src/api/schema/facts.ts';
 import { loadModels, type Model, type ModelField } from './models.ts';
 
-export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export type JsonObject = { [key: string]: Json };
+import { cmp, refTo, type GVK, type Json, type JsonObject } from '../../src/apiserver/openapi/build/json.ts';
 
-export interface GVK {
-  group: string;
-  version: string;
-  kind: string;
-}
-
-export const refTo = (name: string): string => `#/definitions/${name}`;
+export { cmp, refTo, type GVK, type Json, type JsonObject };
 
 const PREFIXED = /^([A-Z][a-z]+)(V\d+(?:(?:alpha|beta)\d+)?)([A-Z]\w*)$/;
 const VERSIONED = /^(V\d+(?:(?:alpha|beta)\d+)?)([A-Z]\w*)$/;
@@ -249,9 +242,4 @@ function sortedGVKs(list: GVK[]): Json {
   return [...list]
     .sort((a, b) => cmp(a.group, b.group) || cmp(a.version, b.version) || cmp(a.kind, b.kind))
     .map((g) => ({ group: g.group, kind: g.kind, version: g.version }));
-}
-
-/** Code-point order, as Go's sort.Strings: locale-independent, so the files are the same everywhere. */
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

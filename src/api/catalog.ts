@@ -2,7 +2,7 @@
 // are all derived from this list; behaviour that differs per resource lives in its registry strategy.
 import { ALL_VERBS, type ResourceDecl, type SubresourceDecl, type Verb } from './types.ts';
 
-interface DeclInput {
+export interface DeclInput {
   group: string;
   version: string;
   kind: string;
@@ -22,7 +22,7 @@ interface DeclInput {
 
 const STATUS_VERBS: Verb[] = ['get', 'patch', 'update'];
 
-function declare(i: DeclInput): ResourceDecl {
+export function declareResource(i: DeclInput): ResourceDecl {
   const resource = i.resource ?? `${i.kind.toLowerCase()}s`;
   const subresources: SubresourceDecl[] = [];
   if (i.status) subresources.push({ name: 'status', kind: i.kind, verbs: STATUS_VERBS });
@@ -45,8 +45,8 @@ function declare(i: DeclInput): ResourceDecl {
   };
 }
 
-const core = (i: Omit<DeclInput, 'group' | 'version'>) => declare({ group: '', version: 'v1', ...i });
-const apps = (i: Omit<DeclInput, 'group' | 'version'>) => declare({ group: 'apps', version: 'v1', ...i });
+const core = (i: Omit<DeclInput, 'group' | 'version'>) => declareResource({ group: '', version: 'v1', ...i });
+const apps = (i: Omit<DeclInput, 'group' | 'version'>) => declareResource({ group: 'apps', version: 'v1', ...i });
 
 export const CATALOG: readonly ResourceDecl[] = [
   core({
@@ -104,26 +104,26 @@ export const CATALOG: readonly ResourceDecl[] = [
   apps({ kind: 'StatefulSet', shortNames: ['sts'], categories: ['all'], status: true, scale: true }),
   apps({ kind: 'DaemonSet', shortNames: ['ds'], categories: ['all'], status: true }),
   apps({ kind: 'ControllerRevision' }),
-  declare({ group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], status: true }),
+  declareResource({ group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], status: true }),
   // The same objects through the older API (kubectl autoscale before 1.33 writes v1); v2 comes first, as the preferred version.
-  declare({ group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], status: true }),
-  declare({ group: 'batch', version: 'v1', kind: 'Job', categories: ['all'], status: true }),
-  declare({ group: 'batch', version: 'v1', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], status: true }),
-  declare({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }),
-  declare({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', shortNames: ['pdb'], status: true }),
-  declare({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', resource: 'ingressclasses', namespaced: false }),
-  declare({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', resource: 'ingresses', shortNames: ['ing'], status: true }),
-  declare({ group: 'networking.k8s.io', version: 'v1', kind: 'IPAddress', resource: 'ipaddresses', namespaced: false, shortNames: ['ip'] }),
-  declare({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', resource: 'networkpolicies', shortNames: ['netpol'] }),
-  declare({ group: 'networking.k8s.io', version: 'v1', kind: 'ServiceCIDR', resource: 'servicecidrs', namespaced: false, status: true }),
-  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', resource: 'storageclasses', namespaced: false, shortNames: ['sc'] }),
-  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'CSIDriver', namespaced: false }),
-  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'CSINode', namespaced: false }),
-  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'VolumeAttachment', namespaced: false, status: true }),
-  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'CSIStorageCapacity', resource: 'csistoragecapacities' }),
-  declare({ group: 'storage.k8s.io', version: 'v1', kind: 'VolumeAttributesClass', resource: 'volumeattributesclasses', namespaced: false, shortNames: ['vac'] }),
+  declareResource({ group: 'autoscaling', version: 'v1', kind: 'HorizontalPodAutoscaler', shortNames: ['hpa'], categories: ['all'], status: true }),
+  declareResource({ group: 'batch', version: 'v1', kind: 'Job', categories: ['all'], status: true }),
+  declareResource({ group: 'batch', version: 'v1', kind: 'CronJob', shortNames: ['cj'], categories: ['all'], status: true }),
+  declareResource({ group: 'coordination.k8s.io', version: 'v1', kind: 'Lease' }),
+  declareResource({ group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', shortNames: ['pdb'], status: true }),
+  declareResource({ group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', resource: 'ingressclasses', namespaced: false }),
+  declareResource({ group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', resource: 'ingresses', shortNames: ['ing'], status: true }),
+  declareResource({ group: 'networking.k8s.io', version: 'v1', kind: 'IPAddress', resource: 'ipaddresses', namespaced: false, shortNames: ['ip'] }),
+  declareResource({ group: 'networking.k8s.io', version: 'v1', kind: 'NetworkPolicy', resource: 'networkpolicies', shortNames: ['netpol'] }),
+  declareResource({ group: 'networking.k8s.io', version: 'v1', kind: 'ServiceCIDR', resource: 'servicecidrs', namespaced: false, status: true }),
+  declareResource({ group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', resource: 'storageclasses', namespaced: false, shortNames: ['sc'] }),
+  declareResource({ group: 'storage.k8s.io', version: 'v1', kind: 'CSIDriver', namespaced: false }),
+  declareResource({ group: 'storage.k8s.io', version: 'v1', kind: 'CSINode', namespaced: false }),
+  declareResource({ group: 'storage.k8s.io', version: 'v1', kind: 'VolumeAttachment', namespaced: false, status: true }),
+  declareResource({ group: 'storage.k8s.io', version: 'v1', kind: 'CSIStorageCapacity', resource: 'csistoragecapacities' }),
+  declareResource({ group: 'storage.k8s.io', version: 'v1', kind: 'VolumeAttributesClass', resource: 'volumeattributesclasses', namespaced: false, shortNames: ['vac'] }),
   ...['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration', 'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding'].map((kind) =>
-    declare({
+    declareResource({
       group: 'admissionregistration.k8s.io',
       version: 'v1',
       kind,
@@ -133,16 +133,28 @@ export const CATALOG: readonly ResourceDecl[] = [
       status: kind === 'ValidatingAdmissionPolicy',
     }),
   ),
-  declare({ group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', resource: 'runtimeclasses', namespaced: false }),
-  declare({ group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'FlowSchema', namespaced: false, status: true }),
-  declare({ group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'PriorityLevelConfiguration', namespaced: false, status: true }),
-  declare({ group: 'apiregistration.k8s.io', version: 'v1', kind: 'APIService', namespaced: false, categories: ['api-extensions'], status: true }),
-  declare({ group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, shortNames: ['pc'] }),
-  declare({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
+  declareResource({
+    group: 'apiextensions.k8s.io',
+    version: 'v1',
+    kind: 'CustomResourceDefinition',
+    namespaced: false,
+    shortNames: ['crd', 'crds'],
+    categories: ['api-extensions'],
+    status: true,
+  }),
+  declareResource({ group: 'node.k8s.io', version: 'v1', kind: 'RuntimeClass', resource: 'runtimeclasses', namespaced: false }),
+  declareResource({ group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'FlowSchema', namespaced: false, status: true }),
+  declareResource({ group: 'flowcontrol.apiserver.k8s.io', version: 'v1', kind: 'PriorityLevelConfiguration', namespaced: false, status: true }),
+  declareResource({ group: 'apiregistration.k8s.io', version: 'v1', kind: 'APIService', namespaced: false, categories: ['api-extensions'], status: true }),
+  declareResource({ group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, shortNames: ['pc'] }),
+  declareResource({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
   // Same keys as core/v1 events: both APIs serve one set of objects, stored as core Events (the
   // events.k8s.io strategy converts on the way in and out).
-  declare({ group: 'events.k8s.io', version: 'v1', kind: 'Event', shortNames: ['ev'] }),
+  declareResource({ group: 'events.k8s.io', version: 'v1', kind: 'Event', shortNames: ['ev'] }),
 ];
+
+/** Where custom resource groups sit in GROUP_ORDER. */
+export const CUSTOM_GROUPS = '*custom*';
 
 /** Groups in the order discovery lists them (upstream orders by priority, core first). */
 export const GROUP_ORDER: readonly string[] = [
@@ -156,11 +168,14 @@ export const GROUP_ORDER: readonly string[] = [
   'policy',
   'storage.k8s.io',
   'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
   'scheduling.k8s.io',
   'coordination.k8s.io',
   'node.k8s.io',
   'discovery.k8s.io',
   'flowcontrol.apiserver.k8s.io',
+  // Groups from CustomResourceDefinitions rank here (priority 1000, by name), above metrics.k8s.io.
+  CUSTOM_GROUPS,
   // Aggregated by metrics-server in a real cluster (lowest group priority), so it comes last.
   'metrics.k8s.io',
 ];

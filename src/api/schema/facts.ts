@@ -43,6 +43,7 @@ export interface TypeFacts {
 }
 
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1.';
+export const APIEXTENSIONS = 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.';
 export const CORE = 'io.k8s.api.core.v1.';
 export const APPS = 'io.k8s.api.apps.v1.';
 export const BATCH = 'io.k8s.api.batch.v1.';
@@ -72,6 +73,7 @@ export const GROUP_PACKAGES: Record<string, string> = {
   policy: 'io.k8s.api.policy',
   'authentication.k8s.io': 'io.k8s.api.authentication',
   'apiregistration.k8s.io': 'io.k8s.kube-aggregator.pkg.apis.apiregistration',
+  'apiextensions.k8s.io': 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions',
 };
 
 /**
@@ -152,6 +154,26 @@ export const PRIMITIVE_DEFINITIONS: Record<string, FactSchema> = {
     description:
       "FieldsV1 stores a set of fields in a data structure like a Trie, in JSON format.\n\nEach key is either a '.' representing the field itself, and will always map to an empty set, or a string representing a sub-field or item. The string will follow one of these four formats: 'f:<name>', where <name> is the name of a field in a struct, or key in a map 'v:<value>', where <value> is the exact json formatted value of a list item 'i:<index>', where <index> is position of a item in a list 'k:<keys>', where <keys> is a map of  a list item's key fields to their unique values If a key maps to an empty Fields value, the field that key represents is part of the set.\n\nThe exact format is defined in sigs.k8s.io/structured-merge-diff",
   },
+  // apiextensions' JSON-or-something types: any JSON, so no type (the value may be either form).
+  [`${APIEXTENSIONS}JSON`]: {
+    description:
+      'JSON represents any valid JSON value. These types are supported: bool, int64, float64, string, []interface{}, map[string]interface{} and nil.',
+  },
+  [`${APIEXTENSIONS}JSONSchemaPropsOrBool`]: {
+    description: 'JSONSchemaPropsOrBool represents JSONSchemaProps or a boolean value. Defaults to true for the boolean property.',
+  },
+  [`${APIEXTENSIONS}JSONSchemaPropsOrArray`]: {
+    description:
+      'JSONSchemaPropsOrArray represents a value that can either be a JSONSchemaProps or an array of JSONSchemaProps. Mainly here for serialization purposes.',
+  },
+  [`${APIEXTENSIONS}JSONSchemaPropsOrStringArray`]: {
+    description: 'JSONSchemaPropsOrStringArray represents a JSONSchemaProps or a string array.',
+  },
+  [`${APIEXTENSIONS}CustomResourceSubresourceStatus`]: {
+    type: 'object',
+    description:
+      'CustomResourceSubresourceStatus defines how to serve the status subresource for CustomResources. Status is represented by the `.status` JSON path inside of a CustomResource. When set, * exposes a /status subresource for the custom resource * PUT requests to the /status subresource take a custom resource object, and ignore changes to anything except the status stanza * PUT/POST/PATCH requests to the custom resource ignore changes to the status stanza',
+  },
   [RAW_EXTENSION]: {
     type: 'object',
     description:
@@ -203,6 +225,45 @@ const containerFields: Record<string, FieldFacts> = {
 };
 
 export const TYPE_FACTS: Record<string, TypeFacts> = {
+  // ---- apiextensions.k8s.io/v1 (1.35 fields the client's models predate)
+  [`${APIEXTENSIONS}JSONSchemaProps`]: {
+    fields: {
+      additionalItems: { ref: `${APIEXTENSIONS}JSONSchemaPropsOrBool` },
+      additionalProperties: { ref: `${APIEXTENSIONS}JSONSchemaPropsOrBool` },
+      default: { ref: `${APIEXTENSIONS}JSON` },
+      example: { ref: `${APIEXTENSIONS}JSON` },
+      items: { ref: `${APIEXTENSIONS}JSONSchemaPropsOrArray` },
+      dependencies: { elementRef: `${APIEXTENSIONS}JSONSchemaPropsOrStringArray` },
+      enum: { elementRef: `${APIEXTENSIONS}JSON`, listType: 'atomic' },
+      allOf: atomic,
+      anyOf: atomic,
+      oneOf: atomic,
+      required: atomic,
+      'x-kubernetes-list-map-keys': atomic,
+      'x-kubernetes-validations': { listType: 'map', listMapKeys: ['rule'], patchStrategy: 'merge', patchMergeKey: 'rule' },
+    },
+  },
+  [`${APIEXTENSIONS}CustomResourceSubresources`]: { fields: { status: { ref: `${APIEXTENSIONS}CustomResourceSubresourceStatus` } } },
+  [`${APIEXTENSIONS}CustomResourceDefinitionNames`]: { fields: { categories: atomic, shortNames: atomic } },
+  [`${APIEXTENSIONS}CustomResourceDefinitionSpec`]: { fields: { versions: atomic } },
+  [`${APIEXTENSIONS}CustomResourceDefinitionVersion`]: { fields: { additionalPrinterColumns: atomic, selectableFields: atomic } },
+  [`${APIEXTENSIONS}WebhookConversion`]: { fields: { conversionReviewVersions: atomic } },
+  [`${APIEXTENSIONS}CustomResourceDefinitionCondition`]: {
+    added: {
+      observedGeneration: {
+        type: 'integer',
+        format: 'int64',
+        description:
+          'observedGeneration represents the .metadata.generation that the condition was set based upon. For instance, if .metadata.generation is currently 12, but the .status.conditions[x].observedGeneration is 9, the condition is out of date with respect to the current state of the instance.',
+      },
+    },
+  },
+  [`${APIEXTENSIONS}CustomResourceDefinitionStatus`]: {
+    fields: { conditions: { listType: 'map', listMapKeys: ['type'] }, storedVersions: atomic },
+    added: {
+      observedGeneration: { type: 'integer', format: 'int64', description: 'The generation observed by the CRD controller.' },
+    },
+  },
   // ---- core/v1
   [`${CORE}AppArmorProfile`]: profileUnion,
   [`${CORE}Capabilities`]: { fields: { add: atomic, drop: atomic } },

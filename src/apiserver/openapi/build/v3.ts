@@ -1,8 +1,8 @@
 // OpenAPI 3.0 documents, one per discovery path (`api/v1`, `apis/apps/v1`, `apis/apps`, `version`, …),
 // derived from the Swagger 2.0 document: the same operations and schemas, in 3.0's shapes (requestBody,
 // content per media type, components.schemas, `allOf` around a `$ref` that carries its own description).
-import { INT_OR_STRING, QUANTITY } from '../../src/api/schema/facts.ts';
-import type { Json, JsonObject } from './definitions.ts';
+import { INT_OR_STRING, QUANTITY } from '../../../api/schema/facts.ts';
+import type { Json, JsonObject } from './json.ts';
 
 /**
  * 3.0 can say what 2.0 cannot: these scalars accept either JSON type, so their v3 schemas list both

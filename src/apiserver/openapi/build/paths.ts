@@ -1,9 +1,9 @@
 // Paths and operations for everything the catalogue serves, laid out as kube-apiserver's installer lays
 // them out: one path per collection, item and subresource, one operation per verb, operation ids such as
 // `listCoreV1NamespacedPod`, `x-kubernetes-action` and `x-kubernetes-group-version-kind` on each.
-import type { ResourceDecl, Verb } from '../../src/api/types.ts';
-import { META, PATCH } from '../../src/api/schema/facts.ts';
-import { cmp, refTo, type GVK, type Json, type JsonObject } from './definitions.ts';
+import type { ResourceDecl, Verb } from '../../../api/types.ts';
+import { META, PATCH } from '../../../api/schema/facts.ts';
+import { cmp, refTo, type GVK, type Json, type JsonObject } from './json.ts';
 import { ACTION_QUERY_PARAMS, pathParam, queryParam } from './params.ts';
 
 

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { JsonObject } from './definitions.ts';
+import type { JsonObject } from './json.ts';
 
 export type ParamType = 'string' | 'boolean' | 'integer';
 
