@@ -1,7 +1,8 @@
 // Discovery documents, legacy (/api, /apis, /api/v1, /apis/<g>/<v>) and aggregated
-// (apidiscovery.k8s.io v2 and v2beta1), built once from the catalogue.
+// (apidiscovery.k8s.io v2 and v2beta1), built from the catalogue and rebuilt whenever a
+// CustomResourceDefinition changes what is served.
 import { createHash } from 'node:crypto';
-import { GROUP_ORDER } from '../api/catalog.ts';
+import { CUSTOM_GROUPS, GROUP_ORDER } from '../api/catalog.ts';
 import { groupVersion, type ResourceDecl } from '../api/types.ts';
 
 /** discovery.StorageVersionHash: first 8 bytes of sha256("group/version/kind"), base64. */
@@ -42,14 +43,24 @@ export interface GroupInfo {
 }
 
 export class Discovery {
-  readonly groups: GroupInfo[];
+  groups: GroupInfo[] = [];
   private resourceLists = new Map<string, string>();
   private aggregated = new Map<string, { body: string; etag: string }>();
-  readonly apiVersionsBody: (serverAddress: string) => string;
-  readonly apiGroupListBody: string;
+  readonly apiVersionsBody = (serverAddress: string): string =>
+    JSON.stringify({
+      kind: 'APIVersions',
+      versions: ['v1'],
+      serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
+    });
+  apiGroupListBody = '';
   private groupBodies = new Map<string, string>();
 
   constructor(decls: readonly ResourceDecl[]) {
+    this.rebuild(decls);
+  }
+
+  /** Recomputes every document; requests in flight keep the bodies they already hold. */
+  rebuild(decls: readonly ResourceDecl[]): void {
     const byGroup = new Map<string, GroupInfo>();
     for (const d of decls) {
       let g = byGroup.get(d.group);
@@ -59,12 +70,15 @@ export class Discovery {
       list.push(d);
       g.resources.set(d.version, list);
     }
-    const rank = (n: string) => {
-      const i = GROUP_ORDER.indexOf(n);
-      return i < 0 ? GROUP_ORDER.length : i;
+    const rank = (g: GroupInfo) => {
+      const i = GROUP_ORDER.indexOf(g.name);
+      if (i >= 0) return i;
+      const custom = g.resources.values().next().value?.[0]?.custom === true;
+      return custom ? GROUP_ORDER.indexOf(CUSTOM_GROUPS) : GROUP_ORDER.length;
     };
-    this.groups = [...byGroup.values()].sort((a, b) => rank(a.name) - rank(b.name) || a.name.localeCompare(b.name));
+    this.groups = [...byGroup.values()].sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name));
 
+    const resourceLists = new Map<string, string>();
     for (const g of this.groups) {
       for (const [v, ds] of g.resources) {
         const gv = groupVersion({ group: g.name, version: v });
@@ -73,9 +87,10 @@ export class Discovery {
         if (g.name !== '') doc.apiVersion = 'v1';
         doc.groupVersion = gv;
         doc.resources = resources;
-        this.resourceLists.set(gv, JSON.stringify(doc));
+        resourceLists.set(gv, JSON.stringify(doc));
       }
     }
+    this.resourceLists = resourceLists;
 
     const named = this.groups.filter((g) => g.name !== '');
     const groupDoc = (g: GroupInfo) => ({
@@ -84,14 +99,11 @@ export class Discovery {
       preferredVersion: { groupVersion: `${g.name}/${g.versions[0]}`, version: g.versions[0] },
     });
     this.apiGroupListBody = JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups: named.map(groupDoc) });
-    for (const g of named) this.groupBodies.set(g.name, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g) }));
-    this.apiVersionsBody = (serverAddress) =>
-      JSON.stringify({
-        kind: 'APIVersions',
-        versions: ['v1'],
-        serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
-      });
+    const groupBodies = new Map<string, string>();
+    for (const g of named) groupBodies.set(g.name, JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...groupDoc(g) }));
+    this.groupBodies = groupBodies;
 
+    const aggregated = new Map<string, { body: string; etag: string }>();
     for (const version of ['v2', 'v2beta1'] as const) {
       for (const legacy of [true, false]) {
         const groups = legacy ? this.groups.filter((g) => g.name === '') : named;
@@ -102,9 +114,10 @@ export class Discovery {
           items: groups.map((g) => this.aggregatedGroup(g)),
         });
         const etag = `"${createHash('sha512').update(body).digest('hex').slice(0, 64).toUpperCase()}"`;
-        this.aggregated.set(`${version}:${legacy}`, { body, etag });
+        aggregated.set(`${version}:${legacy}`, { body, etag });
       }
     }
+    this.aggregated = aggregated;
   }
 
   private aggregatedGroup(g: GroupInfo): Record<string, unknown> {

@@ -1,7 +1,8 @@
 // Verb handlers for resource URLs: decode the request, call the generic store, encode the answer.
 import type { Request, Response } from 'express';
 import YAML from 'yaml';
-import { StatusError, badRequest, conflict, methodNotAllowed, OBJECT_MODIFIED, successStatus } from '../api/errors.ts';
+import { StatusError, badRequest, conflict, methodNotAllowed, OBJECT_MODIFIED, successStatus, unsupportedMediaType } from '../api/errors.ts';
+import { readFieldPath, writeFieldPath } from '../api/field-path.ts';
 import { schemaForKind } from '../api/schema/index.ts';
 import { groupVersion, type KObject, type ResourceDecl } from '../api/types.ts';
 import type { DeleteOptions, ListParams, WatchParams, WriteOptions } from '../registry/options.ts';
@@ -107,7 +108,13 @@ function cannotBeHandled(value: unknown, decl: DecodeTarget, reason: string): St
  * wrong type fails with 400 whatever `fieldValidation` says; unknown and duplicate fields are refused
  * (Strict), answered with Warning headers (Warn) or dropped silently (Ignore).
  */
-function decodeValidated(req: Request, res: Response, decl: DecodeTarget, options: 'CreateOptions' | 'UpdateOptions'): unknown {
+function decodeValidated(
+  req: Request,
+  res: Response,
+  decl: DecodeTarget,
+  options: 'CreateOptions' | 'UpdateOptions',
+  unknownFields?: (obj: KObject) => string[],
+): unknown {
   const directive = fieldValidationDirective(q(req.query as Query, 'fieldValidation'), options);
   const body = readBodyWithText(req);
   if (body === undefined) throw badRequest('the body of the request was empty');
@@ -117,8 +124,12 @@ function decodeValidated(req: Request, res: Response, decl: DecodeTarget, option
   if (meta !== undefined) {
     throw badRequest(`the object provided is unrecognized (must be of type ${decl.kind}): ${meta} (${summarizeBody(body.raw)})`);
   }
-  const schema = schemaForKind(decl.group, decl.version, decl.kind);
+  // Custom resources are unstructured: no Go types to decode into, only the fields their schema prunes.
+  const schema = unknownFields ? undefined : schemaForKind(decl.group, decl.version, decl.kind);
   const check = checkBody(body.json, body.value, schema, directive !== 'Ignore');
+  if (unknownFields && directive !== 'Ignore' && body.value !== null && typeof body.value === 'object' && !Array.isArray(body.value)) {
+    check.strict.push(...unknownFields(body.value as KObject).map((p) => `unknown field "${p}"`));
+  }
   // A body naming another kind is refused by the store; upstream would decode it as that kind.
   const sentKind = (body.value as { kind?: unknown } | null)?.kind;
   if (check.decodeError !== undefined && (typeof sentKind !== 'string' || sentKind === '' || sentKind === decl.kind)) {
@@ -209,8 +220,14 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
       }
       case 'POST': {
         if (!decl.verbs.includes('create')) throw methodNotAllowed(gr, 'create');
+        if (decl.custom && ctx.registry.customTerminating(decl)) {
+          const err = methodNotAllowed(gr, 'create');
+          err.status.message = 'create not allowed while custom resource definition is terminating';
+          throw err;
+        }
         const o = out();
-        const created = await store.create(route.namespace, decodeValidated(req, res, decl, 'CreateOptions'), writeOptions(query));
+        const body = decodeValidated(req, res, decl, 'CreateOptions', store.strategy.unknownFields);
+        const created = await store.create(route.namespace, body, writeOptions(query));
         sendObject(res, 201, store, created, o, query);
         return;
       }
@@ -262,14 +279,18 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     }
     case 'PUT': {
       const o = out();
-      const body = decodeValidated(req, res, decl, 'UpdateOptions');
+      const body = decodeValidated(req, res, decl, 'UpdateOptions', store.strategy.unknownFields);
       const updated = await store.update(route.namespace, name, body, { ...writeOptions(query), subresource: sub });
       sendObject(res, 200, store, updated, o, query);
       return;
     }
     case 'PATCH': {
       const o = out();
-      const p = patcher(req, schemaForKind(decl.group, decl.version, decl.kind));
+      if (decl.custom && bodyKind(req.get('content-type'), true) === 'strategic-merge-patch') {
+        // Custom resources have no patch strategies to merge by (upstream refuses the same way).
+        throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
+      }
+      const p = patcher(req, store.strategy.schema ?? schemaForKind(decl.group, decl.version, decl.kind), store.strategy.unknownFields);
       const updated = await store.patch(route.namespace, name, p.mutate, { ...writeOptions(query), subresource: sub });
       for (const w of p.warnings) res.append('Warning', warningHeader(w));
       sendObject(res, 200, store, updated, o, query);
@@ -400,18 +421,23 @@ interface ScaleObject extends KObject {
 async function scale(store: GenericStore, route: ResourceRoute, query: Query, req: Request, res: Response): Promise<void> {
   const name = route.name!;
   const o = negotiate(req.get('accept'), { list: false });
+  const paths = store.strategy.scale;
   const toScale = (obj: KObject): ScaleObject => {
     const spec = (obj.spec ?? {}) as { replicas?: number; selector?: LabelSelectorSpec | Record<string, string> };
     const status = (obj.status ?? {}) as { replicas?: number };
-    // ReplicationControllers carry a plain label map; apps workloads a LabelSelector.
+    // ReplicationControllers carry a plain label map; apps workloads a LabelSelector; custom resources
+    // a selector string wherever their CRD's labelSelectorPath points.
     const sel = spec.selector as LabelSelectorSpec | undefined;
-    const formatted =
-      store.decl.group === ''
+    const formatted = paths
+      ? String(paths.labelSelectorPath ? (readFieldPath(obj, paths.labelSelectorPath) ?? '') : '')
+      : store.decl.group === ''
         ? formatLabelMap(spec.selector as Record<string, string> | undefined)
         : sel && (sel.matchLabels || sel.matchExpressions)
           ? formatLabelSelector(sel)
           : '<none>';
     const selector = formatted === '<none>' ? '' : formatted;
+    const specReplicas = paths ? readFieldPath(obj, paths.specReplicasPath) : spec.replicas;
+    const statusReplicas = paths ? readFieldPath(obj, paths.statusReplicasPath) : status.replicas;
     return {
       kind: 'Scale',
       apiVersion: 'autoscaling/v1',
@@ -422,8 +448,8 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
         resourceVersion: obj.metadata.resourceVersion,
         creationTimestamp: obj.metadata.creationTimestamp,
       },
-      spec: { replicas: spec.replicas ?? 0 },
-      status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
+      spec: { replicas: typeof specReplicas === 'number' ? specReplicas : 0 },
+      status: { replicas: typeof statusReplicas === 'number' ? statusReplicas : 0, ...(selector ? { selector } : {}) },
     };
   };
   const send = (obj: KObject) => sendBody(res, 200, toScale(obj), o);
@@ -452,7 +478,8 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
               `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
             );
           }
-          cur.spec = { ...(cur.spec as object), replicas };
+          if (paths) writeFieldPath(cur, paths.specReplicasPath, replicas);
+          else cur.spec = { ...(cur.spec as object), replicas };
           delete cur.metadata.resourceVersion;
           return cur;
         },

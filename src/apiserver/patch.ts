@@ -34,7 +34,11 @@ function goValue(v: unknown): string {
   return String(v);
 }
 
-export function patcher(req: Request, schema: SchemaNode | undefined): Patcher {
+/**
+ * `unknownFields` is given for unstructured kinds (custom resources): their patched result is not
+ * decoded into types, only checked for fields the schema would prune; wrong types are left to validation.
+ */
+export function patcher(req: Request, schema: SchemaNode | undefined, unknownFields?: (obj: KObject) => string[]): Patcher {
   const kind = bodyKind(req.get('content-type'), true);
   const query = req.query as Record<string, string | string[] | undefined>;
   const raw = query.fieldValidation;
@@ -85,7 +89,7 @@ export function patcher(req: Request, schema: SchemaNode | undefined): Patcher {
       warnings.length = 0;
       // Upstream reports the patched object (JSON and merge patches) or the patch (strategic) as the value.
       const shown = () => (kind === 'strategic-merge-patch' ? goValue(patch) : JSON.stringify(apply(cur)));
-      const decoded = decodeAgainstSchema(next, schema, { decoder, numbers });
+      const decoded = unknownFields ? { error: undefined, unknown: unknownFields(next) } : decodeAgainstSchema(next, schema, { decoder, numbers });
       // A value of the wrong type fails the patch whatever fieldValidation says, and trumps strict errors.
       if (decoded.error !== undefined) throw invalid('', '', [fieldErrors.invalid('patch', shown(), decoded.error)]);
       if (!checking) return next;

@@ -12,7 +12,7 @@ import type { MetricsScraperOptions } from './metrics-scraper.ts';
 import { handleConnect, parseConnectPath } from './connect.ts';
 import { handleResource, type ServerContext } from './handlers.ts';
 import { negotiate } from './negotiate.ts';
-import { openapiRouter } from './openapi/serve.ts';
+import { OpenAPIService } from './openapi/serve.ts';
 import { parseResourcePath } from './paths.ts';
 import { reply, sendError } from './respond.ts';
 import { VERSION_INFO } from './version.ts';
@@ -63,7 +63,10 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
   app.get('/version', (_req, res) => {
     reply(res, 200, 'application/json', JSON.stringify(VERSION_INFO, null, 2));
   });
-  app.use(openapiRouter());
+  const openapi = new OpenAPIService();
+  openapi.setCustomResources(registry.customOpenAPISources());
+  registry.onDeclsChange(() => openapi.setCustomResources(registry.customOpenAPISources()));
+  app.use(openapi.router());
   app.get(['/api', '/apis'], (req, res) => {
     try {
       const legacy = req.path === '/api';
@@ -142,6 +145,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   await registry.start();
   const metrics = new MetricsAPI(registry, opts.metrics);
   const discovery = new Discovery([...registry.decls, ...METRICS_DECLS]);
+  registry.onDeclsChange(() => discovery.rebuild([...registry.decls, ...METRICS_DECLS]));
   const app = createApp(registry, discovery, opts.storage, metrics);
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, app);

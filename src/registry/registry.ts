@@ -22,6 +22,12 @@ import { flowcontrolStrategies } from './flowcontrol/index.ts';
 import { flowSchemaStatusHooks, priorityLevelHooks } from './flowcontrol/flowschema-status.ts';
 import { ensureFlowControlObjects } from './flowcontrol/ensure.ts';
 import { apiregistrationStrategies } from './apiregistration/index.ts';
+import { customResourceDefinitionStrategy } from './apiextensions/customresourcedefinitions.ts';
+import { CRDController } from './apiextensions/crd-controller.ts';
+import type { ServedVersion } from './apiextensions/custom-resources.ts';
+import type { AdmissionPlugin } from './admission/chain.ts';
+import type { CustomOpenAPISource } from '../apiserver/openapi/custom.ts';
+import type { GVK } from '../apiserver/openapi/build/json.ts';
 import { syncLocalAPIServices } from './apiregistration/sync.ts';
 import { runtimeClassLookup, runtimeClassPlugin } from './admission/runtimeclass.ts';
 import { DEFAULT_STORAGE_CLASS } from './storage/storageclasses.ts';
@@ -55,9 +61,10 @@ const STRATEGIES: Record<string, Record<string, Strategy>> = {
   'node.k8s.io': nodeStrategies,
   'flowcontrol.apiserver.k8s.io': flowcontrolStrategies,
   'apiregistration.k8s.io': apiregistrationStrategies,
+  'apiextensions.k8s.io': { customresourcedefinitions: customResourceDefinitionStrategy },
 };
 
-/** Resources served without storage of their own (bindings write pods). */
+/** Resources served without storage of their own (bindings write pods; access reviews are answered, not kept). */
 const VIRTUAL = new Set(['/bindings']);
 
 export interface RegistryOptions {
@@ -67,22 +74,36 @@ export interface RegistryOptions {
   disabledAdmissionPlugins?: readonly string[];
 }
 
+/** The versions of one CustomResourceDefinition being served. */
+interface CustomServing {
+  served: ServedVersion[];
+  stores: GenericStore[];
+  /** Marked for deletion: instances are being removed and no new ones may be created. */
+  terminating: boolean;
+}
+
 export class Registry {
   readonly stores = new Map<string, GenericStore>();
-  readonly decls: readonly ResourceDecl[] = CATALOG;
+  private servedDecls: readonly ResourceDecl[] = CATALOG;
   private readonly serviceAllocator: ServiceAllocator;
+  private readonly deps: StoreDeps;
+  private readonly admissionPlugins: AdmissionPlugin[];
+  private readonly custom = new Map<string, CustomServing>();
+  private readonly declListeners: (() => void)[] = [];
+  private apiServiceSync: Promise<void> = Promise.resolve();
+  readonly crdController: CRDController;
 
   constructor(
     readonly storage: Storage,
     opts: RegistryOptions = {},
   ) {
     this.serviceAllocator = new ServiceAllocator(storage);
-    const deps: StoreDeps = {
+    const deps: StoreDeps = (this.deps = {
       storage,
       cacheCapacity: opts.cacheCapacity,
       bookmarkIntervalMs: opts.bookmarkIntervalMs,
       namespaceGate: (ns, gr, name) => this.checkNamespace(ns, gr, name),
-    };
+    });
     for (const d of CATALOG) {
       if (VIRTUAL.has(`${d.group}/${d.resource}`)) continue;
       // A second version of a resource (autoscaling/v1 beside v2) has a converting store of its own.
@@ -109,10 +130,75 @@ export class Registry {
     const disabled = new Set(opts.disabledAdmissionPlugins ?? []);
     const unknown = [...disabled].filter((n) => !plugins.some((p) => p.name === n));
     if (unknown.length > 0) throw new Error(`admission plugins not registered: ${unknown.join(', ')} (known: ${plugins.map((p) => p.name).join(', ')})`);
-    installAdmission(
-      this.stores.values(),
-      plugins.filter((p) => !disabled.has(p.name)),
+    this.admissionPlugins = plugins.filter((p) => !disabled.has(p.name));
+    installAdmission(this.stores.values(), this.admissionPlugins);
+    this.crdController = new CRDController(this.store('apiextensions.k8s.io', 'customresourcedefinitions'), {
+      serveCustom: (name, served, terminating) => this.serveCustom(name, served, terminating),
+      stopCustom: (name) => this.stopCustom(name),
+      customStores: (name) => this.custom.get(name)?.stores ?? [],
+    });
+  }
+
+  /** Every resource served now: the built-in catalogue and the versions of established CRDs. */
+  get decls(): readonly ResourceDecl[] {
+    return this.servedDecls;
+  }
+
+  /** Called after the served resources change (a CRD established, updated or removed). */
+  onDeclsChange(listener: () => void): void {
+    this.declListeners.push(listener);
+  }
+
+  /** What /openapi publishes for custom resources: every served version with its schema. */
+  customOpenAPISources(): CustomOpenAPISource[] {
+    return [...this.custom.values()].flatMap((c) =>
+      c.served.map(({ decl, schema }) => ({ decl, v2: (gvk: GVK) => schema.openAPIV2(gvk), v3: (gvk: GVK) => schema.openAPIV3(gvk) })),
     );
+  }
+
+  /** True while the CRD behind a custom resource is being deleted (creates are refused then). */
+  customTerminating(decl: ResourceDecl): boolean {
+    return this.custom.get(`${decl.resource}.${decl.group}`)?.terminating === true;
+  }
+
+  /**
+   * Serves (or re-serves, after a spec change) a CRD's versions: fresh stores with their watch caches
+   * filled, then swapped in so that no request meets a cold cache; the old stores' watches end and
+   * their clients re-watch, as they do when upstream rebuilds a CRD's storage.
+   */
+  private async serveCustom(crdName: string, served: ServedVersion[], terminating: boolean): Promise<void> {
+    const stores = served.map(({ decl, strategy }) => {
+      const storage = strategy.storageCodec ? new ConvertingStorage(this.deps.storage, strategy.storageCodec) : this.deps.storage;
+      return new GenericStore(decl, strategy, { ...this.deps, storage });
+    });
+    installAdmission(stores, this.admissionPlugins);
+    await Promise.all(stores.map((st) => st.cacher.ready()));
+    const old = this.custom.get(crdName);
+    for (const st of old?.stores ?? []) this.stores.delete(storeKey(st.decl));
+    for (const st of stores) this.stores.set(storeKey(st.decl), st);
+    this.custom.set(crdName, { served, stores, terminating });
+    for (const st of old?.stores ?? []) st.cacher.close();
+    this.declsChanged();
+  }
+
+  private async stopCustom(crdName: string): Promise<void> {
+    const old = this.custom.get(crdName);
+    if (!old) return;
+    this.custom.delete(crdName);
+    for (const st of old.stores) {
+      this.stores.delete(storeKey(st.decl));
+      st.cacher.close();
+    }
+    this.declsChanged();
+  }
+
+  private declsChanged(): void {
+    this.servedDecls = [...CATALOG, ...[...this.custom.values()].flatMap((c) => c.served.map((v) => v.decl))];
+    for (const l of this.declListeners) l();
+    // The crdRegistrationController's part: an APIService per served group-version, one sync at a time.
+    this.apiServiceSync = this.apiServiceSync
+      .then(() => syncLocalAPIServices(this.store('apiregistration.k8s.io', 'apiservices'), this.servedDecls))
+      .catch(() => undefined);
   }
 
   /** Admission reads PriorityClasses from the watch cache, as upstream's plugin reads its informer. */
@@ -153,6 +239,7 @@ export class Registry {
   /** Start every watch cache; resolves when all hold a snapshot. */
   async start(): Promise<void> {
     await Promise.all([...this.stores.values()].map((s) => s.cacher.ready()));
+    await this.crdController.start();
   }
 
   /** The objects every cluster starts with, as upstream's bootstrap controllers create them. */
@@ -275,6 +362,7 @@ export class Registry {
   }
 
   close(): void {
+    this.crdController.stop();
     for (const s of this.stores.values()) s.cacher.close();
   }
 }
@@ -288,4 +376,7 @@ async function ignoreExists(fn: () => Promise<unknown>): Promise<void> {
   }
 }
 
-
+/** Custom resources are kept per version (several versions of one CRD share their objects). */
+function storeKey(d: ResourceDecl): string {
+  return `${d.group}/${d.version}/${d.resource}`;
+}

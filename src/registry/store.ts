@@ -27,7 +27,7 @@ import { decodeContinue, encodeContinue } from '../storage/continue.ts';
 import { StorageError, type Storage } from '../storage/interface.ts';
 import type { DeleteOptions, ListParams, WatchParams, WriteOptions } from './options.ts';
 import type { Strategy } from './strategy.ts';
-import { validateObjectMeta, validateObjectMetaUpdate } from './validation/objectmeta.ts';
+import { validateObjectMeta, validateObjectMetaUpdate, type ObjectMetaOptions } from './validation/objectmeta.ts';
 import type { WatchHandle, WatchSink } from './watch-sink.ts';
 
 export interface ListResponse {
@@ -113,6 +113,7 @@ export class GenericStore {
   readonly cacher: Cacher;
   readonly hasStatus: boolean;
   private readonly fieldGetters: Record<string, (obj: KObject) => string>;
+  private readonly metaOptions: ObjectMetaOptions;
   /** Async steps before validation on create (allocators such as service cluster IPs). */
   /** Resource-specific steps around writes (service address allocation). */
   hooks: StoreHooks = {};
@@ -125,6 +126,7 @@ export class GenericStore {
     this.gr = { group: decl.group, resource: decl.resource };
     this.resourcePrefix = `${deps.storage.prefix}/${decl.etcdResource}/`;
     this.hasStatus = decl.subresources.some((s) => s.name === 'status');
+    this.metaOptions = { kubeFinalizerNames: strategy.genericObjectMeta !== true };
     this.fieldGetters = {
       'metadata.name': (o) => o.metadata.name ?? '',
       'metadata.namespace': (o: KObject) => o.metadata.namespace ?? '',
@@ -363,7 +365,7 @@ export class GenericStore {
 
   private validateCreate(obj: KObject): void {
     const errs: FieldError[] = [
-      ...validateObjectMeta(obj, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain'),
+      ...validateObjectMeta(obj, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain', this.metaOptions),
       ...(this.strategy.validate?.(obj) ?? []),
     ];
     if (errs.length) throw invalid(qualifiedKind(this.decl), obj.metadata.name ?? '', errs);
@@ -578,10 +580,11 @@ export class GenericStore {
       else delete nm.generation;
     }
     const errs: FieldError[] = [
-      ...validateObjectMetaUpdate(next, old),
-      ...validateObjectMeta(next, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain'),
+      ...validateObjectMetaUpdate(next, old, this.metaOptions),
+      ...validateObjectMeta(next, this.decl.namespaced, this.strategy.nameRule ?? 'subdomain', this.metaOptions),
       ...(subresource ? [] : (this.strategy.validate?.(next) ?? [])),
       ...(subresource ? [] : (this.strategy.validateUpdate?.(next, old) ?? [])),
+      ...(subresource === 'status' ? (this.strategy.validateStatusUpdate?.(next, old) ?? []) : []),
       ...(partial ? partial.validate(next, old) : []),
     ];
     if (errs.length) throw invalid(qualifiedKind(this.decl), nm.name ?? '', errs);

@@ -29,6 +29,13 @@ export interface TableRow {
 /** Which rule metadata.name must follow. */
 export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path';
 
+/** Where the scale subresource reads and writes a custom resource (CRD subresources.scale). */
+export interface ScalePaths {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
+}
+
 /** A subresource that writes one part of the object (pods/ephemeralcontainers, pods/resize). */
 export interface SubresourceWrite {
   /** The object to store: the stored one with only this subresource's part taken from the request. */
@@ -44,6 +51,11 @@ export interface Strategy {
   schema?: SchemaNode;
   /** Set when the resource is stored in another shape than it is served (another API's storage version). */
   storageCodec?: StorageCodec;
+  /**
+   * Metadata is checked with apimachinery's generic rules only, as the apiextensions server does for
+   * CRDs and custom resources: core's finalizer-name rule does not apply.
+   */
+  genericObjectMeta?: boolean;
   /** Name rule for metadata.name; upstream uses DNS-1123 subdomain unless the kind says otherwise. */
   nameRule?: NameRule;
   /** metadata.generation starts at 1 and is bumped on every change outside metadata and status. */
@@ -56,6 +68,15 @@ export interface Strategy {
   prepareForStatusUpdate?(obj: KObject, old: KObject): void;
   /** Validation beyond object metadata (the store validates metadata for every kind). */
   validate?(obj: KObject): FieldError[];
+  /** Checks on a /status write (custom resources validate their whole object against the schema). */
+  validateStatusUpdate?(obj: KObject, old: KObject): FieldError[];
+  /**
+   * Unstructured kinds (custom resources): the paths of fields the schema does not declare, which
+   * writes drop; the handlers report them as fieldValidation asks (`unknown field "spec.x"`).
+   */
+  unknownFields?(obj: KObject): string[];
+  /** Scale subresource paths for kinds whose replicas are not at spec.replicas/status.replicas. */
+  scale?: ScalePaths;
   /** Extra checks on update, such as immutable fields. */
   validateUpdate?(obj: KObject, old: KObject): FieldError[];
   /** Server-side printing: every column (default and wide) in upstream's order. */

@@ -9,14 +9,17 @@
 //   one-year Expires, Vary: Accept); with another hash, 301 to the current URL.
 // All of them carry a quoted ETag and answer a matching If-None-Match with 304.
 //
-// The documents are the files under openapi/ that scripts/gen-openapi.ts writes during setup. They are
-// read and re-serialised compactly once per process; requests only write out prepared buffers.
+// The built-in documents are the files under openapi/ that scripts/gen-openapi.ts writes during setup,
+// read and re-serialised compactly once per process. Each server adds its custom resources' paths and
+// schemas (openapi/custom.ts) whenever its CRDs change; requests only write out prepared buffers.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { Router, type Request, type Response } from 'express';
 import { swaggerDocument } from '../../api/schema/index.ts';
+import type { JsonObject } from './build/json.ts';
+import { customResourceDocuments, type CustomOpenAPISource } from './custom.ts';
 
 const OPENAPI_DIR = fileURLToPath(new URL('../../../openapi/', import.meta.url));
 
@@ -35,6 +38,8 @@ interface Documents {
   v3: Map<string, Prepared>;
   index: Prepared;
   loadedAt: Date;
+  /** The v2 document as protobuf, encoded on first demand. */
+  protobuf?: Promise<ProtobufResult>;
 }
 
 function prepare(text: string): Prepared {
@@ -42,25 +47,38 @@ function prepare(text: string): Prepared {
   return { body, hash: createHash('sha512').update(body).digest('hex').toUpperCase() };
 }
 
-let documents: Documents | undefined;
+let builtin: Documents | undefined;
 
-function load(): Documents {
-  const v2doc = swaggerDocument();
+function assemble(v2doc: object, v3: Map<string, Prepared>): Documents {
   const v2 = { ...prepare(JSON.stringify(v2doc)), doc: v2doc };
+  const paths: Record<string, { serverRelativeURL: string }> = {};
+  for (const gv of [...v3.keys()].sort()) paths[gv] = { serverRelativeURL: v3URL(gv, v3.get(gv)!.hash) };
+  return { v2, v3, index: prepare(JSON.stringify({ paths })), loadedAt: new Date() };
+}
+
+function builtinDocuments(): Documents {
+  if (builtin) return builtin;
   const v3 = new Map<string, Prepared>();
   const dir = path.join(OPENAPI_DIR, 'v3');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const gv = file.slice(0, -'.json'.length).replace(/__/g, '/');
     v3.set(gv, prepare(JSON.stringify(JSON.parse(readFileSync(path.join(dir, file), 'utf8')))));
   }
-  const paths: Record<string, { serverRelativeURL: string }> = {};
-  for (const gv of [...v3.keys()].sort()) paths[gv] = { serverRelativeURL: v3URL(gv, v3.get(gv)!.hash) };
-  return { v2, v3, index: prepare(JSON.stringify({ paths })), loadedAt: new Date() };
+  builtin = assemble(swaggerDocument(), v3);
+  return builtin;
 }
 
-function docs(): Documents {
-  documents ??= load();
-  return documents;
+function withCustomResources(base: Documents, sources: readonly CustomOpenAPISource[]): Documents {
+  const v2base = base.v2.doc as JsonObject;
+  const custom = customResourceDocuments(sources, v2base);
+  const v2doc = {
+    ...v2base,
+    paths: { ...(v2base['paths'] as JsonObject), ...custom.v2Paths },
+    definitions: { ...(v2base['definitions'] as JsonObject), ...custom.v2Definitions },
+  };
+  const v3 = new Map(base.v3);
+  for (const [gv, doc] of custom.v3) v3.set(gv, prepare(JSON.stringify(doc)));
+  return assemble(v2doc, v3);
 }
 
 function v3URL(gv: string, hash: string): string {
@@ -70,14 +88,14 @@ function v3URL(gv: string, hash: string): string {
 // ---- protobuf, encoded on first request ---------------------------------------------------------------
 
 type ProtobufResult = { ok: true; body: Buffer } | { ok: false; error: unknown };
-let v2Protobuf: Promise<ProtobufResult> | undefined;
 
 /**
- * The encoder is loaded and run once, on first demand; a failure is remembered too, so every later
- * protobuf request falls back the same way without retrying.
+ * The encoder is loaded and run once per document set, on first demand; a failure is remembered too,
+ * so every later protobuf request falls back the same way without retrying.
  */
-function v2ProtobufBody(doc: object): Promise<ProtobufResult> {
-  v2Protobuf ??= import('./v2-protobuf.ts').then(
+function v2ProtobufBody(d: Documents): Promise<ProtobufResult> {
+  const doc = d.v2.doc;
+  d.protobuf ??= import('./v2-protobuf.ts').then(
     (m) => {
       try {
         return { ok: true, body: m.encodeOpenAPIv2Protobuf(doc) } as const;
@@ -91,7 +109,7 @@ function v2ProtobufBody(doc: object): Promise<ProtobufResult> {
       return { ok: false, error } as const;
     },
   );
-  return v2Protobuf;
+  return d.protobuf;
 }
 
 // ---- Accept ---------------------------------------------------------------------------------------------
@@ -163,8 +181,7 @@ function notAcceptable(res: Response): void {
 
 // ---- handlers ---------------------------------------------------------------------------------------------
 
-async function handleV2(req: Request, res: Response): Promise<void> {
-  const d = docs();
+async function handleV2(d: Documents, req: Request, res: Response): Promise<void> {
   res.append('Vary', 'Accept');
   const etag = `"${d.v2.hash}"`;
   for (const clause of acceptClauses(req.get('accept'))) {
@@ -173,7 +190,7 @@ async function handleV2(req: Request, res: Response): Promise<void> {
       return;
     }
     if (matches(clause, V2_PROTOBUF_DEPRECATED) || matches(clause, V2_PROTOBUF)) {
-      const pb = await v2ProtobufBody(d.v2.doc);
+      const pb = await v2ProtobufBody(d);
       // Without a protobuf form, a client that also accepts something else gets that instead.
       if (!pb.ok) continue;
       serveContent(req, res, V2_PROTOBUF, pb.body, etag, d.loadedAt);
@@ -183,13 +200,11 @@ async function handleV2(req: Request, res: Response): Promise<void> {
   notAcceptable(res);
 }
 
-function handleV3Index(req: Request, res: Response): void {
-  const d = docs();
+function handleV3Index(d: Documents, req: Request, res: Response): void {
   serveContent(req, res, MIME_JSON, d.index.body, `"${d.index.hash}"`, new Date());
 }
 
-function handleV3Document(req: Request, res: Response): void {
-  const d = docs();
+function handleV3Document(d: Documents, req: Request, res: Response): void {
   const gv = req.path.replace(/^\/openapi\/v3\//, '');
   res.append('Vary', 'Accept');
   for (const clause of acceptClauses(req.get('accept'))) {
@@ -223,14 +238,27 @@ function handleV3Document(req: Request, res: Response): void {
   notAcceptable(res);
 }
 
-/** Routes for /openapi/v2, /openapi/v3 and /openapi/v3/<group-version>. Reads the documents on creation. */
-export function openapiRouter(): Router {
-  docs();
-  const router = Router();
-  router.get('/openapi/v2', (req, res, next) => {
-    handleV2(req, res).catch(next);
-  });
-  router.get('/openapi/v3', handleV3Index);
-  router.get(/^\/openapi\/v3\/.+/, handleV3Document);
-  return router;
+/** One server's documents: the built-in ones plus its custom resources. */
+export class OpenAPIService {
+  private current: Documents;
+
+  constructor() {
+    this.current = builtinDocuments();
+  }
+
+  /** Replaces the custom resources' part (called whenever the served CRDs change). */
+  setCustomResources(sources: readonly CustomOpenAPISource[]): void {
+    this.current = sources.length === 0 ? builtinDocuments() : withCustomResources(builtinDocuments(), sources);
+  }
+
+  /** Routes for /openapi/v2, /openapi/v3 and /openapi/v3/<group-version>. */
+  router(): Router {
+    const router = Router();
+    router.get('/openapi/v2', (req, res, next) => {
+      handleV2(this.current, req, res).catch(next);
+    });
+    router.get('/openapi/v3', (req, res) => handleV3Index(this.current, req, res));
+    router.get(/^\/openapi\/v3\/.+/, (req, res) => handleV3Document(this.current, req, res));
+    return router;
+  }
 }

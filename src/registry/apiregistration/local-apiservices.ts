@@ -42,6 +42,8 @@ const FALLBACK = { group: 1000, version: 15 };
  */
 const IN_PROCESS: readonly { group: string; version: string }[] = [{ group: 'metrics.k8s.io', version: 'v1beta1' }];
 
+const CUSTOM_PRIORITY = { group: 1000, version: 100 };
+
 export function apiServiceName(group: string, version: string): string {
   return `${version}.${group}`;
 }
@@ -50,15 +52,21 @@ export function apiServiceName(group: string, version: string): string {
 export function localAPIServices(decls: readonly ResourceDecl[]): KObject[] {
   const seen = new Set<string>();
   const out: KObject[] = [];
-  for (const gv of [...decls.map((d) => ({ group: d.group, version: d.version })), { group: 'apiregistration.k8s.io', version: 'v1' }, ...IN_PROCESS]) {
+  const all = [
+    ...decls.map((d) => ({ group: d.group, version: d.version, custom: d.custom === true })),
+    { group: 'apiregistration.k8s.io', version: 'v1', custom: false },
+    ...IN_PROCESS.map((gv) => ({ ...gv, custom: false })),
+  ];
+  for (const gv of all) {
     const name = apiServiceName(gv.group, gv.version);
     if (seen.has(name)) continue;
     seen.add(name);
-    const prio = PRIORITIES[gv.group ? `${gv.group}/${gv.version}` : gv.version] ?? FALLBACK;
+    // CRD group-versions are registered by the crdRegistrationController: below every built-in group.
+    const prio = gv.custom ? CUSTOM_PRIORITY : (PRIORITIES[gv.group ? `${gv.group}/${gv.version}` : gv.version] ?? FALLBACK);
     out.push({
       apiVersion: 'apiregistration.k8s.io/v1',
       kind: 'APIService',
-      metadata: { name, labels: { [AUTOMANAGED_LABEL]: 'onstart' } },
+      metadata: { name, labels: { [AUTOMANAGED_LABEL]: gv.custom ? 'true' : 'onstart' } },
       spec: { group: gv.group, version: gv.version, groupPriorityMinimum: prio.group, versionPriority: prio.version },
     });
   }

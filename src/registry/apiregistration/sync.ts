@@ -1,6 +1,6 @@
 // Keeps the Local APIServices in step with the catalogue at start, as kube-apiserver's
 // autoregister controller does: adds the missing, restores changed specs, and removes automanaged
-// ones whose group-version is no longer served.
+// ones whose group-version is no longer served (rerun whenever CustomResourceDefinitions change it).
 import type { KObject, ResourceDecl } from '../../api/types.ts';
 import type { GenericStore } from '../store.ts';
 import { deepEqual } from '../core/util.ts';
@@ -20,7 +20,8 @@ export async function syncLocalAPIServices(store: GenericStore, decls: readonly 
   await Promise.all(desired.map(ensure));
   const { items } = await store.cacher.list({ matches: () => true });
   for (const stale of items) {
-    if (stale.metadata.labels?.[AUTOMANAGED_LABEL] !== 'onstart' || wanted.has(stale.metadata.name!)) continue;
+    const managed = stale.metadata.labels?.[AUTOMANAGED_LABEL];
+    if ((managed !== 'onstart' && managed !== 'true') || wanted.has(stale.metadata.name!)) continue;
     await store.delete(undefined, stale.metadata.name!, {});
   }
 }

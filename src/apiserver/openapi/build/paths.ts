@@ -63,9 +63,14 @@ interface OperationSpec {
   watch?: boolean;
   /** The operation answers text (pods/log); its parameter texts come from this client request interface. */
   text?: { request: string };
+  /** A custom resource's: JSON and YAML only, and no strategic merge patch. */
+  custom?: boolean;
 }
 
-function operation(o: OperationSpec): JsonObject {
+const CUSTOM_PRODUCES = ['application/json', 'application/yaml'];
+const CUSTOM_PATCH_TYPES = PATCH_TYPES.filter((t) => t !== 'application/strategic-merge-patch+json');
+
+function buildOperation(o: OperationSpec): JsonObject {
   const params: JsonObject[] = [];
   if (o.body) {
     const b: JsonObject = { in: 'body', name: 'body' };
@@ -81,11 +86,19 @@ function operation(o: OperationSpec): JsonObject {
   }
   responses['401'] = { description: 'Unauthorized' };
   const op: JsonObject = {
-    consumes: o.action === 'patch' ? PATCH_TYPES : ['*/*'],
+    consumes: o.action === 'patch' ? (o.custom ? CUSTOM_PATCH_TYPES : PATCH_TYPES) : ['*/*'],
     description: o.description,
     operationId: o.operationId,
     parameters: params,
-    produces: o.watch ? PRODUCES_WATCH : o.text ? ['text/plain', ...PRODUCES] : PRODUCES,
+    produces: o.custom
+      ? o.watch
+        ? [...CUSTOM_PRODUCES, 'application/json;stream=watch']
+        : CUSTOM_PRODUCES
+      : o.watch
+        ? PRODUCES_WATCH
+        : o.text
+          ? ['text/plain', ...PRODUCES]
+          : PRODUCES,
     responses,
     schemes: ['https'],
     tags: [o.tag],
@@ -109,6 +122,7 @@ const VERB_OPS: Record<Verb, Pick<OperationSpec, 'method' | 'action'> & { idVerb
 /** Operations of one resource, grouped by path, before parameters are hoisted. */
 export function resourcePaths(decl: ResourceDecl, definitionOf: DefinitionOf): Map<string, { op: JsonObject; pathParams: JsonObject[] }[]> {
   const out = new Map<string, { op: JsonObject; pathParams: JsonObject[] }[]>();
+  const operation = (spec: OperationSpec) => buildOperation(decl.custom ? { ...spec, custom: true } : spec);
   const add = (p: string, op: JsonObject, pathParams: JsonObject[]) => {
     const list = out.get(p) ?? [];
     list.push({ op, pathParams });

@@ -1,0 +1,328 @@
+// CustomResourceDefinitions against a real etcd and API server: a CRD becomes Established and its
+// resource is served at once (routes, discovery, APIServices, OpenAPI); custom objects are pruned,
+// defaulted and validated by the schema; status and scale subresources, printer columns, selectable
+// fields, several versions, strategic merge patch refused; deleting the CRD deletes its objects and
+// stops serving them.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import request from 'supertest';
+import type { Express } from 'express';
+import { startTestCluster, type TestCluster } from '../../support/cluster.ts';
+
+const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
+const GROUP = 'stable.example.com';
+const WIDGETS = `/apis/${GROUP}/v1/namespaces/default/widgets`;
+const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io';
+
+interface Cond {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+}
+
+function widgetCRD(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  const schema = {
+    type: 'object',
+    properties: {
+      spec: {
+        type: 'object',
+        required: ['color'],
+        properties: {
+          color: { type: 'string', enum: ['red', 'blue'] },
+          size: { type: 'integer', minimum: 1, default: 3 },
+          replicas: { type: 'integer' },
+          free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+        },
+      },
+      status: { type: 'object', properties: { replicas: { type: 'integer' }, selector: { type: 'string' }, phase: { type: 'string' } } },
+    },
+  };
+  const version = (name: string, storage: boolean) => ({
+    name,
+    served: true,
+    storage,
+    schema: { openAPIV3Schema: schema },
+    subresources: { status: {}, scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.selector' } },
+    additionalPrinterColumns: [
+      { name: 'Color', type: 'string', jsonPath: '.spec.color' },
+      { name: 'Size', type: 'integer', jsonPath: '.spec.size', priority: 1 },
+      { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+    ],
+    selectableFields: [{ jsonPath: '.spec.color' }],
+  });
+  return {
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: `widgets.${GROUP}` },
+    spec: {
+      group: GROUP,
+      scope: 'Namespaced',
+      names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wd'], categories: ['all'] },
+      versions: [version('v1', true), version('v1beta1', false)],
+    },
+    ...extra,
+  };
+}
+
+function widget(name: string, spec: Record<string, unknown>, labels?: Record<string, string>): Record<string, unknown> {
+  return { apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name, ...(labels ? { labels } : {}) }, spec };
+}
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('CustomResourceDefinitions', () => {
+  let c: TestCluster;
+  let app: Express;
+  before(async () => {
+    c = await startTestCluster();
+    app = c.server.app;
+  });
+  after(async () => c.stop());
+
+  it('is Established with its names accepted and serves the resource at once', async () => {
+    await request(app).post(CRDS).send(widgetCRD()).expect(201);
+    const crd = await until('Established', async () => {
+      const res = await request(app).get(`${CRDS}/widgets.${GROUP}`).expect(200);
+      const conds = (res.body.status?.conditions ?? []) as Cond[];
+      return conds.some((x) => x.type === 'Established' && x.status === 'True') ? res.body : undefined;
+    });
+    const conds = crd.status.conditions as Cond[];
+    assert.deepEqual(
+      conds.map((x) => [x.type, x.status, x.reason, x.message]),
+      [
+        ['NamesAccepted', 'True', 'NoConflicts', 'no conflicts found'],
+        ['Established', 'True', 'InitialNamesAccepted', 'the initial names have been accepted'],
+      ],
+    );
+    assert.equal(crd.status.acceptedNames.kind, 'Widget');
+    assert.equal(crd.status.acceptedNames.listKind, 'WidgetList');
+    assert.deepEqual(crd.status.storedVersions, ['v1']);
+    // Served as soon as Established is visible.
+    await request(app).get(WIDGETS).expect(200);
+  });
+
+  it('appears in discovery, APIServices and OpenAPI', async () => {
+    const group = await request(app).get(`/apis/${GROUP}`).expect(200);
+    assert.deepEqual(group.body.preferredVersion, { groupVersion: `${GROUP}/v1`, version: 'v1' });
+    assert.deepEqual(
+      group.body.versions.map((v: { version: string }) => v.version),
+      ['v1', 'v1beta1'],
+    );
+    const list = await request(app).get(`/apis/${GROUP}/v1`).expect(200);
+    const names = list.body.resources.map((r: { name: string }) => r.name);
+    // The apiextensions discovery controller lists status before scale.
+    assert.deepEqual(names, ['widgets', 'widgets/status', 'widgets/scale']);
+    const main = list.body.resources[0];
+    assert.deepEqual([main.kind, main.singularName, main.namespaced, main.shortNames, main.categories], ['Widget', 'widget', true, ['wd'], ['all']]);
+    const agg = await request(app).get('/apis').set('Accept', 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList').expect(200);
+    const entry = agg.body.items.find((g: { metadata: { name: string } }) => g.metadata.name === GROUP);
+    assert.ok(entry, 'the group is in aggregated discovery');
+    const all = agg.body.items.map((g: { metadata: { name: string } }) => g.metadata.name) as string[];
+    assert.ok(all.indexOf(GROUP) > all.indexOf('flowcontrol.apiserver.k8s.io'), 'CRD groups rank below built-in ones');
+    const svc = await until('APIService', async () => {
+      const r = await request(app).get(`/apis/apiregistration.k8s.io/v1/apiservices/v1.${GROUP}`);
+      return r.status === 200 ? r.body : undefined;
+    });
+    assert.deepEqual([svc.spec.groupPriorityMinimum, svc.spec.versionPriority], [1000, 100]);
+    const index = await request(app).get('/openapi/v3').expect(200);
+    const url = index.body.paths[`apis/${GROUP}/v1`]?.serverRelativeURL as string;
+    assert.ok(url, 'the v3 index lists the group-version');
+    const doc = await request(app).get(url).expect(200);
+    const schema = doc.body.components.schemas[`com.example.stable.v1.Widget`];
+    assert.ok(schema, 'the kind is described');
+    assert.deepEqual(schema['x-kubernetes-group-version-kind'], [{ group: GROUP, kind: 'Widget', version: 'v1' }]);
+    assert.ok(doc.body.paths[`/apis/${GROUP}/v1/namespaces/{namespace}/widgets/{name}/scale`], 'the scale path is documented');
+    const v2 = await request(app).get('/openapi/v2').expect(200);
+    assert.ok(v2.body.paths[`/apis/${GROUP}/v1/namespaces/{namespace}/widgets`], 'v2 has the collection path');
+    assert.deepEqual(v2.body.paths[`/apis/${GROUP}/v1/namespaces/{namespace}/widgets/{name}`].patch.consumes, [
+      'application/json-patch+json',
+      'application/merge-patch+json',
+      'application/apply-patch+yaml',
+    ]);
+  });
+
+  it('prunes unknown fields, applies defaults and reports unknown fields as fieldValidation asks', async () => {
+    const strict = await request(app)
+      .post(`${WIDGETS}?fieldValidation=Strict`)
+      .send(widget('strict', { color: 'red', bogus: 1, free: { anything: true } }))
+      .expect(400);
+    assert.equal(strict.body.message, 'Widget in version "v1" cannot be handled as a Widget: strict decoding error: unknown field "spec.bogus"');
+    const warn = await request(app)
+      .post(`${WIDGETS}?fieldValidation=Warn`)
+      .send(widget('warned', { color: 'red', bogus: 1, free: { anything: true } }))
+      .expect(201);
+    assert.equal(warn.headers['warning'], '299 - "unknown field \\"spec.bogus\\""');
+    assert.deepEqual(warn.body.spec, { color: 'red', size: 3, free: { anything: true } });
+    const stored = await request(app).get(`${WIDGETS}/warned`).expect(200);
+    assert.equal(stored.body.spec.bogus, undefined);
+    assert.equal(stored.body.metadata.generation, 1);
+  });
+
+  it('validates against the schema with upstream messages', async () => {
+    const res = await request(app)
+      .post(WIDGETS)
+      .send(widget('bad', { color: 'pink', size: 0 }))
+      .expect(422);
+    assert.equal(res.body.reason, 'Invalid');
+    assert.equal(res.body.details.kind, 'Widget');
+    assert.equal(res.body.details.group, GROUP);
+    const fields = res.body.details.causes.map((x: { field: string }) => x.field).sort();
+    assert.deepEqual(fields, ['spec.color', 'spec.size']);
+    assert.match(res.body.message, /^Widget\.stable\.example\.com "bad" is invalid: \[/);
+    assert.match(res.body.message, /spec\.color: Unsupported value: "pink": supported values: "red", "blue"/);
+    const missing = await request(app).post(WIDGETS).send(widget('nocolor', {})).expect(422);
+    assert.match(missing.body.message, /spec\.color: Required value/);
+  });
+
+  it('keeps status out of main writes and spec out of status writes', async () => {
+    const made = await request(app)
+      .post(WIDGETS)
+      .send({ ...widget('st', { color: 'blue', replicas: 1 }), status: { phase: 'ignored' } })
+      .expect(201);
+    assert.equal(made.body.status, undefined, 'status is dropped on create');
+    const st = await request(app)
+      .put(`${WIDGETS}/st/status`)
+      .send({ ...made.body, spec: { color: 'red', replicas: 9 }, status: { phase: 'Ready', replicas: 1, selector: 'app=st' } })
+      .expect(200);
+    assert.equal(st.body.spec.color, 'blue');
+    assert.equal(st.body.status.phase, 'Ready');
+    assert.equal(st.body.metadata.generation, 1, 'a status write leaves generation alone');
+    const badStatus = await request(app)
+      .put(`${WIDGETS}/st/status`)
+      .send({ ...st.body, status: { replicas: 'many' } })
+      .expect(422);
+    assert.match(badStatus.body.message, /status\.replicas/);
+    const main = await request(app)
+      .put(`${WIDGETS}/st`)
+      .send({ ...st.body, spec: { color: 'red', replicas: 1 }, status: { phase: 'Other' } })
+      .expect(200);
+    assert.equal(main.body.status.phase, 'Ready', 'a main write keeps the stored status');
+    assert.equal(main.body.metadata.generation, 2, 'a spec change bumps generation');
+  });
+
+  it('answers the scale subresource from the CRD paths', async () => {
+    const scale = await request(app).get(`${WIDGETS}/st/scale`).expect(200);
+    assert.deepEqual([scale.body.apiVersion, scale.body.kind], ['autoscaling/v1', 'Scale']);
+    assert.deepEqual(scale.body.spec, { replicas: 1 });
+    assert.deepEqual(scale.body.status, { replicas: 1, selector: 'app=st' });
+    await request(app)
+      .patch(`${WIDGETS}/st/scale`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ spec: { replicas: 4 } })
+      .expect(200);
+    const after = await request(app).get(`${WIDGETS}/st`).expect(200);
+    assert.equal(after.body.spec.replicas, 4);
+  });
+
+  it('patches with JSON and merge patches but refuses strategic merge patch with 415', async () => {
+    await request(app).patch(`${WIDGETS}/st`).set('Content-Type', 'application/merge-patch+json').send({ metadata: { labels: { tier: 'a' } } }).expect(200);
+    await request(app)
+      .patch(`${WIDGETS}/st`)
+      .set('Content-Type', 'application/json-patch+json')
+      .send([{ op: 'replace', path: '/spec/size', value: 7 }])
+      .expect(200);
+    const smp = await request(app).patch(`${WIDGETS}/st`).set('Content-Type', 'application/strategic-merge-patch+json').send({ spec: { size: 8 } }).expect(415);
+    assert.equal(
+      smp.body.message,
+      'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml',
+    );
+    const badType = await request(app)
+      .patch(`${WIDGETS}/st`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ spec: { size: 'big' } })
+      .expect(422);
+    assert.match(badType.body.message, /spec\.size/);
+    const unknown = await request(app)
+      .patch(`${WIDGETS}/st?fieldValidation=Strict`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ spec: { extra: 1 } })
+      .expect(422);
+    assert.match(unknown.body.message, /strict decoding error: unknown field "spec.extra"/);
+  });
+
+  it('prints its columns in Table form and filters by its selectable fields', async () => {
+    const table = await request(app).get(WIDGETS).set('Accept', TABLE).expect(200);
+    assert.deepEqual(
+      table.body.columnDefinitions.map((col: { name: string; type: string; priority: number }) => [col.name, col.type, col.priority]),
+      [
+        ['Name', 'string', 0],
+        ['Color', 'string', 0],
+        ['Size', 'integer', 1],
+        ['Age', 'date', 0],
+      ],
+    );
+    const row = table.body.rows.find((r: { cells: unknown[] }) => r.cells[0] === 'st');
+    assert.equal(row.cells[1], 'red');
+    assert.equal(row.cells[2], 7);
+    assert.match(String(row.cells[3]), /^\d+s$/);
+    const red = await request(app).get(`${WIDGETS}?fieldSelector=spec.color%3Dred`).expect(200);
+    assert.deepEqual(red.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['st', 'warned']);
+    const bad = await request(app).get(`${WIDGETS}?fieldSelector=spec.size%3D3`).expect(400);
+    assert.match(bad.body.message, /field label not supported: spec\.size/);
+  });
+
+  it('serves the same objects through every served version', async () => {
+    const beta = await request(app).get(`/apis/${GROUP}/v1beta1/namespaces/default/widgets/st`).expect(200);
+    assert.equal(beta.body.apiVersion, `${GROUP}/v1beta1`);
+    await request(app)
+      .post(`/apis/${GROUP}/v1beta1/namespaces/default/widgets`)
+      .send({ apiVersion: `${GROUP}/v1beta1`, kind: 'Widget', metadata: { name: 'from-beta' }, spec: { color: 'blue' } })
+      .expect(201);
+    const v1 = await request(app).get(`${WIDGETS}/from-beta`).expect(200);
+    assert.equal(v1.body.apiVersion, `${GROUP}/v1`);
+  });
+
+  it('refuses a second CRD whose names the group already uses', async () => {
+    const other = widgetCRD();
+    const spec = other.spec as { names: Record<string, unknown> };
+    other.metadata = { name: `gadgets.${GROUP}` };
+    spec.names = { plural: 'gadgets', singular: 'gadget', kind: 'Widget' };
+    await request(app).post(CRDS).send(other).expect(201);
+    const conds = await until('NamesAccepted', async () => {
+      const res = await request(app).get(`${CRDS}/gadgets.${GROUP}`).expect(200);
+      const list = (res.body.status?.conditions ?? []) as Cond[];
+      return list.some((x) => x.type === 'NamesAccepted') ? list : undefined;
+    });
+    const byType = Object.fromEntries(conds.map((x) => [x.type, [x.status, x.reason, x.message]]));
+    assert.deepEqual(byType['NamesAccepted'], ['False', 'KindConflict', '"Widget" is already in use']);
+    assert.deepEqual(byType['Established'], ['False', 'NotAccepted', 'not all names are accepted']);
+    await request(app).get(`/apis/${GROUP}/v1/namespaces/default/gadgets`).expect(404);
+  });
+
+  it('deletes its objects and stops serving once the CRD is deleted', async () => {
+    const first = await request(app).delete(`${CRDS}/widgets.${GROUP}`).expect(200);
+    assert.ok(first.body.metadata.deletionTimestamp, 'the first DELETE only marks it');
+    assert.ok(first.body.metadata.finalizers.includes('customresourcecleanup.apiextensions.k8s.io'));
+    await until('CRD removal', async () => {
+      const r = await request(app).get(`${CRDS}/widgets.${GROUP}`);
+      return r.status === 404 ? true : undefined;
+    });
+    await request(app).get(WIDGETS).expect(404);
+    // The names it held are free now: the CRD that was refused them is accepted and served instead.
+    const list = await until('gadgets served', async () => {
+      const r = await request(app).get(`/apis/${GROUP}/v1`);
+      return r.status === 200 ? r.body : undefined;
+    });
+    assert.deepEqual(
+      list.resources.map((r: { name: string }) => r.name),
+      ['gadgets', 'gadgets/status', 'gadgets/scale'],
+    );
+    // Recreated, the resource starts empty: the objects went with the CRD.
+    await request(app).delete(`${CRDS}/gadgets.${GROUP}`).expect(200);
+    await request(app).post(CRDS).send(widgetCRD()).expect(201);
+    const items = await until('served again', async () => {
+      const r = await request(app).get(WIDGETS);
+      return r.status === 200 ? (r.body.items as unknown[]) : undefined;
+    });
+    assert.deepEqual(items, []);
+  });
+});
