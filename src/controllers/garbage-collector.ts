@@ -1,6 +1,7 @@
 // The garbage collector (kube-controller-manager's garbagecollector): an ownerReferences graph over
-// every resource the controllers watch (the shared informers of src/client/shared-informers.ts, all
-// served resources but events, as upstream's default ignored resources), kept by the informer events
+// every served resource but events (upstream's default ignored resources) — the shared informers of
+// src/client/shared-informers.ts, plus monitors started from discovery for the rest (custom
+// resources; GarbageCollector.Sync) — kept by the informer events
 // (graph_builder.go), and two work queues acted on through the API (garbagecollector.go):
 //  - attemptToDelete: an object whose owners may all be gone is deleted (with the propagation its own
 //    finalizers ask for, Background otherwise) once every owner reference is verified dangling (owner
@@ -14,7 +15,8 @@
 // Owners not seen yet are virtual nodes, verified at the server; a namespaced dependent's namespaced
 // owner must be in its namespace (otherwise it is absent and an OwnerRefInvalidNamespace event says
 // so); a cluster-scoped dependent naming a namespaced kind is never collected.
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesListObject, KubernetesObject } from '@kubernetes/client-node';
+import { Informer } from '../client/informer.ts';
 import { describeError, isConflict, isNotFound } from '../client/clients.ts';
 import { EventRecorder } from '../client/events.ts';
 import { RESOURCES, type ResourceName } from '../client/shared-informers.ts';
@@ -32,13 +34,25 @@ import {
   sameIdentity,
   type Identity,
 } from './gc-graph.ts';
-import { ResourceClient, groupVersionOf, type DynObject, type OwnerRef, type ResourceRef } from './resource-client.ts';
+import { ResourceClient, groupVersionOf, type Discovery, type DynObject, type OwnerRef, type ResourceRef } from './resource-client.ts';
 
 const STRATEGIC_MERGE_PATCH = 'application/strategic-merge-patch+json';
 const MERGE_PATCH = 'application/merge-patch+json';
 
 /** Upstream's DefaultIgnoredResources. */
 const IGNORED = new Set(['/events', 'events.k8s.io/events']);
+
+/** How often the monitored resources are compared with discovery (kube-controller-manager's GC Sync period). */
+const MONITOR_SYNC_MS = 30_000;
+
+const CRDS: ResourceRef = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  resource: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+  verbs: ['list', 'watch'],
+};
 
 export interface GarbageCollectorOptions {
   /** --concurrent-gc-syncs (upstream 20). */
@@ -102,32 +116,105 @@ export class GarbageCollector implements Controller {
   private mapping = new Map<string, ResourceRef>();
   private mappedAt = 0;
   private running: Promise<void>[] = [];
+  private readonly kubeConfig: KubeConfig;
+  /** `group/resource` of the shared informers the graph is built from. */
+  private readonly sharedMonitored = new Set<string>();
+  /** Monitors started from discovery for every other deletable resource (custom resources). */
+  private readonly dynamicMonitors = new Map<string, Informer<KubernetesObject>>();
+  private crdInformer?: Informer<KubernetesObject>;
+  private syncTimer?: NodeJS.Timeout;
+  private syncing: Promise<void> = Promise.resolve();
+  private syncPending?: NodeJS.Timeout;
+  private stopped = false;
 
   constructor(ctx: ControllerContext, opts: GarbageCollectorOptions = {}) {
     this.client = new ResourceClient(ctx.kubeConfig, 16);
     this.recorder = new EventRecorder(ctx.clients.core, { component: 'garbage-collector-controller', style: 'legacy' });
     this.log = ctx.log;
     this.workers = opts.workers ?? 20;
+    this.kubeConfig = ctx.kubeConfig;
     for (const name of Object.keys(RESOURCES) as ResourceName[]) {
       const m = monitoredOf(name);
+      this.sharedMonitored.add(`${m.group}/${m.resource}`);
       if (IGNORED.has(`${m.group}/${m.resource}`)) continue;
-      const inf = ctx.informers.get(name);
-      const gv = groupVersionOf(m);
-      const identity = (o: KubernetesObject): Identity => ({
-        apiVersion: gv,
-        kind: m.kind,
-        name: o.metadata?.name ?? '',
-        uid: o.metadata?.uid ?? '',
-        namespace: o.metadata?.namespace ?? '',
-      });
-      inf.on('add', (o) => this.graphChange('update', identity(o), observe(o), false));
-      inf.on('update', (o) => this.graphChange('update', identity(o), observe(o), false));
-      inf.on('delete', (o) => this.graphChange('delete', identity(o), observe(o), false));
+      this.monitor(ctx.informers.get(name), m);
     }
+  }
+
+  /** Feeds the graph from one resource's informer. */
+  private monitor(inf: Informer<KubernetesObject>, m: { group: string; version: string; kind: string }): void {
+    const gv = groupVersionOf(m);
+    const identity = (o: KubernetesObject): Identity => ({
+      apiVersion: gv,
+      kind: m.kind,
+      name: o.metadata?.name ?? '',
+      uid: o.metadata?.uid ?? '',
+      namespace: o.metadata?.namespace ?? '',
+    });
+    inf.on('add', (o) => this.graphChange('update', identity(o), observe(o), false));
+    inf.on('update', (o) => this.graphChange('update', identity(o), observe(o), false));
+    inf.on('delete', (o) => this.graphChange('delete', identity(o), observe(o), false));
+  }
+
+  /**
+   * GarbageCollector.Sync: every resource discovery lists with list, watch and delete is monitored,
+   * so custom resources join the graph. Upstream compares every 30 s; a CRD change also triggers a
+   * comparison here, so new kinds are collected without that wait.
+   */
+  private syncMonitors(): Promise<void> {
+    this.syncing = this.syncing
+      .then(async () => {
+        if (this.stopped) return;
+        const found = await this.refreshMapping();
+        const wanted = new Map<string, ResourceRef>();
+        for (const r of found.resources) {
+          const key = `${r.group}/${r.resource}`;
+          if (this.sharedMonitored.has(key) || IGNORED.has(key) || r.resource.includes('/')) continue;
+          if (['list', 'watch', 'delete'].every((v) => r.verbs.includes(v))) wanted.set(key, r);
+        }
+        for (const [key, inf] of this.dynamicMonitors) {
+          // A group that failed discovery keeps its monitors, as upstream keeps them on partial failure.
+          const r = [...this.mapping.values()].find((x) => `${x.group}/${x.resource}` === key);
+          if (wanted.has(key) || (r && found.failed.has(groupVersionOf(r)))) continue;
+          this.dynamicMonitors.delete(key);
+          await inf.stop();
+        }
+        for (const [key, r] of wanted) {
+          if (this.dynamicMonitors.has(key)) continue;
+          const inf = new Informer<KubernetesObject>(this.kubeConfig, {
+            path: ResourceClient.path(r),
+            // Not a model class: watch objects stay plain JSON, as the list's do.
+            type: 'DynamicObject',
+            list: () => this.client.list(r) as Promise<KubernetesListObject<KubernetesObject>>,
+          });
+          this.monitor(inf, r);
+          this.dynamicMonitors.set(key, inf);
+          await inf.start();
+        }
+      })
+      .catch((err: unknown) => this.log(`garbage collector: syncing monitors: ${describeError(err)}`));
+    return this.syncing;
+  }
+
+  private scheduleSync(): void {
+    if (this.stopped || this.syncPending) return;
+    this.syncPending = setTimeout(() => {
+      this.syncPending = undefined;
+      void this.syncMonitors();
+    }, 100);
   }
 
   async start(): Promise<void> {
     await this.refreshMapping(true);
+    await this.syncMonitors();
+    this.syncTimer = setInterval(() => void this.syncMonitors(), MONITOR_SYNC_MS);
+    this.crdInformer = new Informer<KubernetesObject>(this.kubeConfig, {
+      path: ResourceClient.path(CRDS),
+      type: 'DynamicObject',
+      list: () => this.client.list(CRDS) as Promise<KubernetesListObject<KubernetesObject>>,
+    });
+    for (const ev of ['add', 'update', 'delete'] as const) this.crdInformer.on(ev, () => this.scheduleSync());
+    await this.crdInformer.start();
     const onError = (node: GraphNode, err: unknown) => {
       if (err instanceof Requeue || err instanceof RestMappingError) return;
       this.log(`garbage collector: error syncing item ${identityString(node.identity)}: ${describeError(err)}`);
@@ -139,6 +226,12 @@ export class GarbageCollector implements Controller {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.syncTimer) clearInterval(this.syncTimer);
+    if (this.syncPending) clearTimeout(this.syncPending);
+    await this.syncing;
+    await this.crdInformer?.stop();
+    await Promise.all([...this.dynamicMonitors.values()].map((i) => i.stop()));
     this.attemptToDelete.shutDown();
     this.attemptToOrphan.shutDown();
     await Promise.all(this.running);
@@ -153,17 +246,18 @@ export class GarbageCollector implements Controller {
 
   // ---- REST mapping ------------------------------------------------------------------------------
 
-  private async refreshMapping(initial = false): Promise<void> {
+  private async refreshMapping(initial = false): Promise<Discovery> {
     for (let attempt = 0; ; attempt++) {
       try {
         const d = await this.client.discover();
         const next = new Map<string, ResourceRef>();
         for (const r of d.resources) next.set(`${groupVersionOf(r)}/${r.kind}`, r);
         // Keep what a failed group knew before.
-        for (const [k, v] of this.mapping) if (!next.has(k)) next.set(k, v);
+        const failed = (v: ResourceRef) => d.failed.has(groupVersionOf(v)) || (v.group !== '' && d.failed.has('apis'));
+        for (const [k, v] of this.mapping) if (!next.has(k) && failed(v)) next.set(k, v);
         this.mapping = next;
         this.mappedAt = Date.now();
-        return;
+        return d;
       } catch (err) {
         if (!initial || attempt >= 50) throw err;
         await new Promise((r) => setTimeout(r, 200));
