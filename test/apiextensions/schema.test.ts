@@ -512,3 +512,113 @@ test('openapi: v2 drops what v2 and kubectl cannot express', () => {
   const preserved = new CustomResourceSchema({ type: 'object', 'x-kubernetes-preserve-unknown-fields': true }).openAPIV2(gvk);
   assert.deepEqual(preserved, { type: 'object', 'x-kubernetes-group-version-kind': [{ group: 'example.com', kind: 'Widget', version: 'v1' }] });
 });
+
+// ---------------------------------------------------------------- x-kubernetes-validations (CEL)
+
+interface RuleCase {
+  name: string;
+  schema: JSONSchemaProps;
+  obj: J;
+  old?: J;
+  errs: string[];
+}
+
+const ruleCases: RuleCase[] = [
+  {
+    name: 'immutability transition rule (validation_test.go)',
+    schema: fieldSchema({ type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] }),
+    obj: { field: 'y' },
+    old: { field: 'x' },
+    errs: ['field: Invalid value: "string": failed rule: self == oldSelf'],
+  },
+  {
+    name: 'a transition rule does not run on create',
+    schema: fieldSchema({ type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf' }] }),
+    obj: { field: 'y' },
+    errs: [],
+  },
+  {
+    name: 'correlatable transition rule under a list-type map (validation_test.go)',
+    schema: fieldSchema({
+      type: 'array',
+      'x-kubernetes-list-type': 'map',
+      'x-kubernetes-list-map-keys': ['k1', 'k2'],
+      items: {
+        type: 'object',
+        properties: {
+          k1: { type: 'string' },
+          k2: { type: 'string' },
+          v1: { type: 'number', 'x-kubernetes-validations': [{ rule: 'self >= oldSelf' }] },
+        },
+      },
+    }),
+    obj: { field: [{ k1: 'a', k2: 'b', v1: 0.9 }] },
+    old: { field: [{ k1: 'a', k2: 'b', v1: 1.5 }] },
+    errs: ['field[0].v1: Invalid value: "number": failed rule: self >= oldSelf'],
+  },
+  {
+    name: 'validation rule under a non-correlatable list (validation_test.go)',
+    schema: fieldSchema({
+      type: 'array',
+      items: { type: 'object', properties: { x: { type: 'string', 'x-kubernetes-validations': [{ rule: "self == 'x'" }] } } },
+    }),
+    obj: { field: [{ x: 'y' }] },
+    errs: [`field[0].x: Invalid value: "string": failed rule: self == 'x'`],
+  },
+  {
+    name: 'messages, reasons, field paths and integer comparison',
+    schema: {
+      type: 'object',
+      properties: {
+        spec: {
+          type: 'object',
+          'x-kubernetes-validations': [
+            { rule: 'self.replicas <= self.maxReplicas' },
+            { rule: 'self.replicas > 0', message: 'replicas must be positive', fieldPath: '.replicas' },
+            { rule: "has(self.name)", reason: 'FieldValueRequired', message: 'name is required' },
+            { rule: 'self.replicas < 100', messageExpression: "'too many: ' + string(self.replicas)" },
+          ],
+          properties: { replicas: { type: 'integer' }, maxReplicas: { type: 'integer' }, name: { type: 'string' } },
+        },
+      },
+    },
+    obj: { spec: { replicas: -3, maxReplicas: -5 } },
+    errs: [
+      'spec: Invalid value: "object": failed rule: self.replicas <= self.maxReplicas',
+      'spec.replicas: Invalid value: "object": replicas must be positive',
+      'spec: Required value: name is required',
+    ],
+  },
+  {
+    name: 'message expressions',
+    schema: fieldSchema({
+      type: 'integer',
+      'x-kubernetes-validations': [{ rule: 'self < 100', messageExpression: "'too many: ' + string(self)" }],
+    }),
+    obj: { field: 120 },
+    errs: ['field: Invalid value: "integer": too many: 120'],
+  },
+  {
+    name: 'evaluation errors name the rule',
+    schema: fieldSchema({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a > 0' }], properties: { a: { type: 'integer' } } }),
+    obj: { field: {} },
+    errs: ['field: Invalid value: "object": no such key: a evaluating rule: self.a > 0'],
+  },
+  {
+    name: 'rules are not run on an object with type errors',
+    schema: fieldSchema({ type: 'object', 'x-kubernetes-validations': [{ rule: 'self.a > 0' }], properties: { a: { type: 'integer' } } }),
+    obj: { field: { a: 'one' } },
+    errs: [
+      'field.a: Invalid value: "string": field.a in body must be of type integer: "string"',
+      '<nil>: Invalid value: "null": some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    ],
+  },
+];
+
+for (const c of ruleCases) {
+  test(`rules: ${c.name}`, () => {
+    const s = new CustomResourceSchema(c.schema);
+    const errs = c.old === undefined ? s.validate(c.obj) : s.validateUpdate(c.obj, c.old);
+    assert.deepEqual(errs.map(String), c.errs);
+  });
+}

@@ -32,98 +32,98 @@ class PathTracker {
   }
 }
 
-function pruneValue(x: unknown, s: CompiledSchema | undefined, p: PathTracker, metaPaths: PathTracker, meta: SchemaNode | undefined): void {
-  if (s !== undefined && s.preserveUnknownFields) {
-    skipPrune(x, s, p, metaPaths, meta);
-    return;
-  }
-  const base = p.parts.length;
-  if (Array.isArray(x)) {
-    const items = s?.items;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
-      if (typeof v !== 'object' || v === null) continue;
-      p.index(i);
-      pruneValue(v, items, p, metaPaths, meta);
-      p.truncate(base);
+/** One pruning walk: where it is, what it removed, and how embedded resources' metadata is coerced. */
+class Pruner {
+  readonly p = new PathTracker();
+  readonly metaPaths = new PathTracker();
+  constructor(readonly meta: SchemaNode | undefined) {}
+
+  prune(x: unknown, s: CompiledSchema | undefined): void {
+    if (s !== undefined && s.preserveUnknownFields) {
+      this.skip(x, s);
+      return;
     }
-    return;
-  }
-  if (!isObject(x)) return;
-  if (s === undefined) {
+    if (Array.isArray(x)) {
+      this.eachObjectItem(x, s?.items, false);
+      return;
+    }
+    if (!isObject(x)) return;
+    if (s === undefined) {
+      for (const k of Object.keys(x)) {
+        this.p.record(k);
+        delete x[k];
+      }
+      return;
+    }
+    const nested = this.p.parts.length > 0;
+    // The root's own metadata is coerced by the caller before the walk.
+    if (s.embeddedResource && nested) this.coerceMetadata(x);
+    const props = s.properties;
+    const additional = s.additionalProperties;
     for (const k of Object.keys(x)) {
-      p.record(k);
-      delete x[k];
-    }
-    return;
-  }
-  // The root's own metadata is coerced by the caller before the walk.
-  if (s.embeddedResource && base > 0) pruneEmbeddedMetadata(x, p, metaPaths, meta);
-  const props = s.properties;
-  const additional = s.additionalProperties;
-  for (const k of Object.keys(x)) {
-    if (s.embeddedResource && META_FIELDS.has(k)) continue;
-    const prop = props?.get(k);
-    if (prop !== undefined) {
-      descend(x[k], prop, k, p, metaPaths, meta);
-    } else if (additional !== undefined && additional !== false) {
-      descend(x[k], additional === true ? undefined : additional, k, p, metaPaths, meta);
-    } else {
-      if (!META_FIELDS.has(k) || base > 0) p.record(k);
-      delete x[k];
+      if (s.embeddedResource && META_FIELDS.has(k)) continue;
+      const prop = props?.get(k);
+      if (prop !== undefined) {
+        this.descend(x[k], k, prop);
+      } else if (additional !== undefined && additional !== false) {
+        this.descend(x[k], k, additional === true ? undefined : additional);
+      } else {
+        if (!META_FIELDS.has(k) || nested) this.p.record(k);
+        delete x[k];
+      }
     }
   }
-}
 
-function descend(
-  v: unknown,
-  s: CompiledSchema | undefined,
-  k: string,
-  p: PathTracker,
-  metaPaths: PathTracker,
-  meta: SchemaNode | undefined,
-): void {
-  if (typeof v !== 'object' || v === null) return;
-  const base = p.parts.length;
-  p.key(k);
-  pruneValue(v, s, p, metaPaths, meta);
-  p.truncate(base);
-}
+  /** Under x-kubernetes-preserve-unknown-fields: unknown keys stay, declared ones are still pruned below. */
+  private skip(x: unknown, s: CompiledSchema): void {
+    if (Array.isArray(x)) {
+      const items = s.items;
+      if (items !== undefined) this.eachObjectItem(x, items, true);
+      return;
+    }
+    if (!isObject(x)) return;
+    if (s.embeddedResource && this.p.parts.length > 0) this.coerceMetadata(x);
+    const props = s.properties;
+    const additional = s.additionalProperties;
+    for (const k of Object.keys(x)) {
+      if (s.embeddedResource && META_FIELDS.has(k)) continue;
+      const prop = props?.get(k);
+      if (prop !== undefined) this.descend(x[k], k, prop);
+      else if (typeof additional === 'object') this.descend(x[k], k, additional);
+    }
+  }
 
-/** Under x-kubernetes-preserve-unknown-fields: unknown keys stay, declared ones are still pruned below. */
-function skipPrune(x: unknown, s: CompiledSchema, p: PathTracker, metaPaths: PathTracker, meta: SchemaNode | undefined): void {
-  const base = p.parts.length;
-  if (Array.isArray(x)) {
-    const items = s.items;
-    if (items === undefined) return;
-    for (let i = 0; i < x.length; i++) {
-      const v = x[i];
+  /** Scalars hold no fields, so only objects and lists are visited. */
+  private descend(v: unknown, k: string, s: CompiledSchema | undefined): void {
+    if (typeof v !== 'object' || v === null) return;
+    const base = this.p.parts.length;
+    this.p.key(k);
+    this.prune(v, s);
+    this.p.truncate(base);
+  }
+
+  /** Upstream keeps skipping (not pruning) the items of a list under preserve-unknown-fields. */
+  private eachObjectItem(list: unknown[], items: CompiledSchema | undefined, skip: boolean): void {
+    const base = this.p.parts.length;
+    for (let i = 0; i < list.length; i++) {
+      const v = list[i];
       if (typeof v !== 'object' || v === null) continue;
-      p.index(i);
-      skipPrune(v, items, p, metaPaths, meta);
-      p.truncate(base);
+      this.p.index(i);
+      if (skip && items !== undefined) this.skip(v, items);
+      else this.prune(v, items);
+      this.p.truncate(base);
     }
-    return;
   }
-  if (!isObject(x)) return;
-  if (s.embeddedResource && base > 0) pruneEmbeddedMetadata(x, p, metaPaths, meta);
-  const props = s.properties;
-  const additional = s.additionalProperties;
-  for (const k of Object.keys(x)) {
-    if (s.embeddedResource && META_FIELDS.has(k)) continue;
-    const prop = props?.get(k);
-    if (prop !== undefined) descend(x[k], prop, k, p, metaPaths, meta);
-    else if (typeof additional === 'object') descend(x[k], additional, k, p, metaPaths, meta);
-  }
-}
 
-function pruneEmbeddedMetadata(x: JSONObject, p: PathTracker, metaPaths: PathTracker, meta: SchemaNode | undefined): void {
-  const m = x.metadata;
-  if (meta === undefined || !isObject(m)) return;
-  metaPaths.parts.length = 0;
-  metaPaths.parts.push(...p.parts);
-  metaPaths.key('metadata');
-  pruneToNode(m, meta, metaPaths);
+  private coerceMetadata(x: JSONObject): void {
+    const m = x.metadata;
+    if (this.meta === undefined || !isObject(m)) return;
+    const mp = this.metaPaths;
+    mp.parts.length = 0;
+    mp.parts.push(...this.p.parts);
+    mp.key('metadata');
+    pruneToNode(m, this.meta, mp);
+  }
 }
 
 /** Drops what a typed decode into ObjectMeta would not keep, recording each dropped path. */
@@ -173,11 +173,10 @@ export function pruneObject(obj: JSONObject, root: CompiledSchema | undefined, m
     pruneToNode(obj.metadata, meta, rootMeta);
   }
   if (root === undefined) return rootMeta.found;
-  const p = new PathTracker();
-  const embedded = new PathTracker();
-  pruneValue(obj, asResourceRoot(root), p, embedded, meta);
+  const w = new Pruner(meta);
+  w.prune(obj, asResourceRoot(root));
   pruneNulls(obj, root);
-  return [...rootMeta.found, ...p.found.sort(), ...embedded.found.sort()];
+  return [...rootMeta.found, ...w.p.found.sort(), ...w.metaPaths.found.sort()];
 }
 
 const resourceRoots = new WeakMap<CompiledSchema, CompiledSchema>();
@@ -195,7 +194,7 @@ function asResourceRoot(s: CompiledSchema): CompiledSchema {
 
 /** Pruning alone, without paths, nulls or metadata coercion (the check that a CRD's defaults are pruned). */
 export function pruneUnknown(x: unknown, s: CompiledSchema, isResourceRoot: boolean): void {
-  pruneValue(x, isResourceRoot ? asResourceRoot(s) : s, new PathTracker(), new PathTracker(), undefined);
+  new Pruner(undefined).prune(x, isResourceRoot ? asResourceRoot(s) : s);
 }
 
 /** Nulls where the schema neither allows null nor has a default to put in their place are dropped. */

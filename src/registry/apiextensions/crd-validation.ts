@@ -446,11 +446,10 @@ function approvalState(crd: KObject): Approval {
     group === 'k8s.io' || group.endsWith('.k8s.io') || group === 'kubernetes.io' || group.endsWith('.kubernetes.io');
   if (!protectedGroup) return 'notRequired';
   const value = crd.metadata.annotations?.[API_APPROVAL_ANNOTATION];
-  if (value === undefined) return 'missing';
+  if (!value) return 'missing';
   if (value.startsWith('unapproved')) return 'bypassed';
   try {
-    new URL(value);
-    return 'approved';
+    return new URL(value).host !== '' ? 'approved' : 'invalid';
   } catch {
     return 'invalid';
   }
