@@ -3,6 +3,7 @@
 // (storage, schema-driven decoding and validation, table convertor, selectable fields, scale paths).
 import { declareResource } from '../../api/catalog.ts';
 import { readFieldPath } from '../../api/field-path.ts';
+import type { FieldError } from '../../api/field-errors.ts';
 import { groupVersion, type KObject, type ResourceDecl } from '../../api/types.ts';
 import { evaluatePrinterColumn } from '../../apiextensions/jsonpath.ts';
 import { CustomResourceSchema } from '../../apiextensions/schema/index.ts';
@@ -78,6 +79,7 @@ function strategyFor(spec: CRDSpec, version: CRDVersion, schema: CustomResourceS
     };
   }
   const scale = version.subresources?.scale ?? undefined;
+  const transitionRules = JSON.stringify(version.schema?.openAPIV3Schema ?? {}).includes('oldSelf');
   return {
     schema: schema.node(),
     storageCodec,
@@ -93,7 +95,16 @@ function strategyFor(spec: CRDSpec, version: CRDVersion, schema: CustomResourceS
       return schema.prune(structuredClone(obj) as unknown as Record<string, unknown>);
     },
     validate: (obj) => schema.validate(obj as unknown as Record<string, unknown>),
-    validateStatusUpdate: (obj) => schema.validate(obj as unknown as Record<string, unknown>),
+    validateStatusUpdate: (obj, old) => schema.validateUpdate(obj as unknown as Record<string, unknown>, old as unknown as Record<string, unknown>),
+    // The store runs validate() on updates too; this adds what only transition rules (oldSelf) find.
+    ...(transitionRules
+      ? {
+          validateUpdate(obj: KObject, old: KObject): FieldError[] {
+            const plain = new Set(schema.validate(obj as unknown as Record<string, unknown>).map(String));
+            return schema.validateUpdate(obj as unknown as Record<string, unknown>, old as unknown as Record<string, unknown>).filter((e) => !plain.has(String(e)));
+          },
+        }
+      : {}),
     columns,
     row(obj, now) {
       return { cells: [obj.metadata.name ?? '', ...printer.map((c) => evaluatePrinterColumn(obj, c.jsonPath, c.type, c.format ?? '', now))] };

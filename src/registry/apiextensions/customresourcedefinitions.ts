@@ -18,26 +18,12 @@ export function setCondition(crd: CustomResourceDefinition, next: CRDCondition):
   else conditions.push(merged);
 }
 
-/** status.storedVersions keeps every version objects may have been written in; the storage one joins it. */
-function recordStorageVersion(crd: CustomResourceDefinition): void {
-  const storage = crd.spec?.versions?.find((v) => v.storage)?.name;
-  if (!storage) return;
-  const status = (crd.status ??= {});
-  const stored = (status.storedVersions ??= []);
-  if (!stored.includes(storage)) stored.push(storage);
-}
-
 export const customResourceDefinitionStrategy: Strategy = {
   tracksGeneration: true,
   genericObjectMeta: true,
-  prepareForCreate(obj) {
-    defaultCRD(obj);
-    recordStorageVersion(obj as CustomResourceDefinition);
-  },
-  prepareForUpdate(obj) {
-    defaultCRD(obj);
-    recordStorageVersion(obj as CustomResourceDefinition);
-  },
+  // Defaulting also records the storage version in status.storedVersions, as upstream's strategy does.
+  prepareForCreate: defaultCRD,
+  prepareForUpdate: defaultCRD,
   validate: (obj) => validateCRD(obj),
   validateUpdate: (obj, old) => validateCRDUpdate(obj, old),
   /**

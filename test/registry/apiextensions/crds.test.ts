@@ -298,6 +298,65 @@ describe('CustomResourceDefinitions', () => {
     await request(app).get(`/apis/${GROUP}/v1/namespaces/default/gadgets`).expect(404);
   });
 
+  it('evaluates x-kubernetes-validations rules, transition rules only on update', async () => {
+    const rules = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: `ranges.${GROUP}` },
+      spec: {
+        group: GROUP,
+        scope: 'Cluster',
+        names: { plural: 'ranges', kind: 'Range' },
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: {
+              openAPIV3Schema: {
+                type: 'object',
+                properties: {
+                  spec: {
+                    type: 'object',
+                    'x-kubernetes-validations': [{ rule: 'self.min <= self.max', message: 'min must not exceed max' }],
+                    properties: {
+                      min: { type: 'integer' },
+                      max: { type: 'integer' },
+                      owner: { type: 'string', 'x-kubernetes-validations': [{ rule: 'self == oldSelf', message: 'owner is immutable' }] },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        ],
+      },
+    };
+    await request(app).post(CRDS).send(rules).expect(201);
+    const path = `/apis/${GROUP}/v1/ranges`;
+    await until('ranges served', async () => ((await request(app).get(path)).status === 200 ? true : undefined));
+    const bad = await request(app)
+      .post(path)
+      .send({ apiVersion: `${GROUP}/v1`, kind: 'Range', metadata: { name: 'r' }, spec: { min: 5, max: 1, owner: 'a' } })
+      .expect(422);
+    assert.equal(bad.body.message, 'Range.stable.example.com "r" is invalid: spec: Invalid value: "object": min must not exceed max');
+    const made = await request(app)
+      .post(path)
+      .send({ apiVersion: `${GROUP}/v1`, kind: 'Range', metadata: { name: 'r' }, spec: { min: 1, max: 5, owner: 'a' } })
+      .expect(201);
+    assert.equal(made.body.metadata.namespace, undefined, 'cluster-scoped');
+    const moved = await request(app)
+      .put(`${path}/r`)
+      .send({ ...made.body, spec: { min: 1, max: 5, owner: 'b' } })
+      .expect(422);
+    assert.equal(moved.body.message, 'Range.stable.example.com "r" is invalid: spec.owner: Invalid value: "string": owner is immutable');
+    await request(app)
+      .put(`${path}/r`)
+      .send({ ...made.body, spec: { min: 2, max: 5, owner: 'a' } })
+      .expect(200);
+    await request(app).delete(`${CRDS}/ranges.${GROUP}`).expect(200);
+  });
+
   it('deletes its objects and stops serving once the CRD is deleted', async () => {
     const first = await request(app).delete(`${CRDS}/widgets.${GROUP}`).expect(200);
     assert.ok(first.body.metadata.deletionTimestamp, 'the first DELETE only marks it');
