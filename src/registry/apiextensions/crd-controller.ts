@@ -179,8 +179,14 @@ export class CRDController {
       await this.finalize(crd);
       return;
     }
-    const updated = await this.updateNames(crd);
-    await this.serve(updated);
+    const next = await this.namesAndConditions(crd);
+    // Served before Established is written: a client that sees the condition can use the resource.
+    await this.serve(next);
+    if (JSON.stringify(next.status) !== JSON.stringify(crd.status)) {
+      await this.writeStatus(name, (cur) => {
+        cur.status = next.status;
+      });
+    }
   }
 
   private async requeueRefused(group: string, except: string): Promise<void> {
@@ -190,8 +196,8 @@ export class CRDController {
     }
   }
 
-  /** Naming and establishing in one status write, when anything changes. */
-  private async updateNames(crd: CustomResourceDefinition): Promise<CustomResourceDefinition> {
+  /** Naming and establishing: the status they give the CRD (written in one status write). */
+  private async namesAndConditions(crd: CustomResourceDefinition): Promise<CustomResourceDefinition> {
     const { items } = await this.crds.cacher.list({ matches: () => true });
     const { names, condition: namesAccepted } = acceptNames(crd, items as CustomResourceDefinition[]);
     const established = isConditionTrue(crd, 'Established');
@@ -206,10 +212,7 @@ export class CRDController {
           : { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' },
       );
     }
-    if (JSON.stringify(next.status) === JSON.stringify(crd.status)) return crd;
-    return (await this.writeStatus(crd.metadata.name!, (cur) => {
-      cur.status = next.status;
-    })) as CustomResourceDefinition;
+    return next;
   }
 
   private async writeStatus(name: string, change: (cur: CustomResourceDefinition) => void): Promise<KObject> {
@@ -271,6 +274,11 @@ export class CRDController {
       if (cur.metadata.finalizers.length === 0) delete cur.metadata.finalizers;
       return cur;
     });
+    // Unserved now rather than when the deletion event comes round.
+    if (!(await this.current(name))) {
+      this.servedFrom.delete(name);
+      await this.host.stopCustom(name);
+    }
   }
 
   stop(): void {

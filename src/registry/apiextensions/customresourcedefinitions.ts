@@ -1,5 +1,6 @@
 // apiextensions.k8s.io/v1 CustomResourceDefinitions (apiextensions-apiserver pkg/registry/customresourcedefinition).
 // The object itself is ordinary; serving what it declares is the CRD controller's work (crd-controller.ts).
+import { fieldErrors, type FieldError } from '../../api/field-errors.ts';
 import type { KObject } from '../../api/types.ts';
 import { nowRFC3339 } from '../store.ts';
 import type { Strategy } from '../strategy.ts';
@@ -18,13 +19,24 @@ export function setCondition(crd: CustomResourceDefinition, next: CRDCondition):
   else conditions.push(merged);
 }
 
+/**
+ * Webhook conversion needs a call to the user's conversion webhook, which this server does not make;
+ * serving the other versions unconverted would hand out objects in the wrong shape, so such CRDs are
+ * refused (upstream accepts them).
+ */
+function refuseWebhookConversion(obj: KObject): FieldError[] {
+  const strategy = (obj as CustomResourceDefinition).spec?.conversion?.strategy;
+  if (strategy !== 'Webhook') return [];
+  return [fieldErrors.forbidden('spec.conversion.strategy', 'Webhook conversion is not supported by Wheelhouse yet; use None')];
+}
+
 export const customResourceDefinitionStrategy: Strategy = {
   tracksGeneration: true,
   genericObjectMeta: true,
   // Defaulting also records the storage version in status.storedVersions, as upstream's strategy does.
   prepareForCreate: defaultCRD,
   prepareForUpdate: defaultCRD,
-  validate: (obj) => validateCRD(obj),
+  validate: (obj) => [...validateCRD(obj), ...refuseWebhookConversion(obj)],
   validateUpdate: (obj, old) => validateCRDUpdate(obj, old),
   /**
    * The first DELETE only marks the CRD: deletionTimestamp, the cleanup finalizer and a Terminating

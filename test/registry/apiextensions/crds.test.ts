@@ -281,6 +281,16 @@ describe('CustomResourceDefinitions', () => {
     assert.equal(v1.body.apiVersion, `${GROUP}/v1`);
   });
 
+  it('refuses webhook conversion, which it cannot perform', async () => {
+    const hooked = widgetCRD();
+    hooked.metadata = { name: `hooks.${GROUP}` };
+    const spec = hooked.spec as Record<string, unknown>;
+    spec.names = { plural: 'hooks', kind: 'Hook' };
+    spec.conversion = { strategy: 'Webhook', webhook: { conversionReviewVersions: ['v1'], clientConfig: { url: 'https://127.0.0.1:9443/convert' } } };
+    const res = await request(app).post(CRDS).send(hooked).expect(422);
+    assert.match(res.body.message, /spec\.conversion\.strategy: Forbidden: Webhook conversion is not supported by Wheelhouse yet; use None/);
+  });
+
   it('refuses a second CRD whose names the group already uses', async () => {
     const other = widgetCRD();
     const spec = other.spec as { names: Record<string, unknown> };
@@ -365,7 +375,8 @@ describe('CustomResourceDefinitions', () => {
       const r = await request(app).get(`${CRDS}/widgets.${GROUP}`);
       return r.status === 404 ? true : undefined;
     });
-    await request(app).get(WIDGETS).expect(404);
+    // The controller stops serving on the deletion event, a moment after etcd lost the CRD.
+    await until('widgets unserved', async () => ((await request(app).get(WIDGETS)).status === 404 ? true : undefined));
     // The names it held are free now: the CRD that was refused them is accepted and served instead.
     const list = await until('gadgets served', async () => {
       const r = await request(app).get(`/apis/${GROUP}/v1`);
