@@ -10,7 +10,7 @@ export function storageVersionHash(d: ResourceDecl): string {
   return createHash('sha256').update(`${d.group}/${d.version}/${d.kind}`).digest().subarray(0, 8).toString('base64');
 }
 
-const STORAGELESS = new Set(['bindings']);
+const STORAGELESS = new Set(['bindings', 'subjectaccessreviews', 'localsubjectaccessreviews']);
 
 function legacyEntries(d: ResourceDecl): Record<string, unknown>[] {
   const main: Record<string, unknown> = {

@@ -14,6 +14,7 @@ import { checkBody, fieldValidationDirective, summarizeBody, typeMetaError, warn
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
 import { patcher } from './patch.ts';
 import { evictPod } from './eviction.ts';
+import { reviewAccess } from './access-review.ts';
 import { podLog } from './pod-log.ts';
 import { decodeProtobufRequestBody } from './protobuf/decode.ts';
 import type { ResourceRoute } from './paths.ts';
@@ -173,6 +174,11 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
   if (decl.resource === 'bindings') {
     if (method !== 'POST' || route.name) throw methodNotAllowed(gr, method === 'GET' ? 'get' : 'update');
     await bind(ctx, route.namespace, undefined, decodeBody(req) as KObject, query, res);
+    return;
+  }
+  if (decl.group === 'authorization.k8s.io' && (decl.kind === 'SubjectAccessReview' || decl.kind === 'LocalSubjectAccessReview')) {
+    if (method !== 'POST' || route.name) throw methodNotAllowed(gr, method === 'GET' ? 'get' : method.toLowerCase());
+    sendBody(res, 201, await reviewAccess(ctx.registry, decl.kind, route.namespace, decodeBody(req)), negotiate(req.get('accept'), { list: false }));
     return;
   }
   if (!store) throw methodNotAllowed(gr, method.toLowerCase());

@@ -93,7 +93,8 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
   app.use(rawBody, async (req: Request, res: Response) => {
     try {
       const path = req.path.length > 1 && req.path.endsWith('/') ? req.path.slice(0, -1) : req.path;
-      const segs = path.split('/').filter((s) => s.length > 0);
+      // Go's net/http hands the API server the decoded path: clients escape `:` in names (system:node → system%3Anode).
+      const segs = decodedPath(path).split('/').filter((s) => s.length > 0);
       if (segs[0] === 'apis' && segs.length === 2) {
         const body = discovery.group(segs[1]!);
         if (!body || req.method !== 'GET') throw pathNotFound();
@@ -131,6 +132,15 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
  * listen address, or for a wildcard one the first non-internal IPv4 address (as upstream picks the
  * default route's interface), falling back to loopback.
  */
+/** The percent-decoded path; one that does not decode is used as sent. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export function advertiseAddress(host: string): string {
   if (host !== '0.0.0.0' && host !== '::') return host;
   for (const list of Object.values(os.networkInterfaces())) {

@@ -33,6 +33,7 @@ import type {
 } from '@kubernetes/client-node';
 import { SchedulingV1Api, StorageV1Api } from '@kubernetes/client-node';
 import { PolicyV1Api, type V1PodDisruptionBudget } from '@kubernetes/client-node';
+import { RbacAuthorizationV1Api, type V1ClusterRole } from '@kubernetes/client-node';
 import type { Clients } from './clients.ts';
 import { Informer } from './informer.ts';
 
@@ -89,6 +90,9 @@ export const RESOURCES = {
   leases: info<V1Lease>('/apis/coordination.k8s.io/v1/leases', 'V1Lease', (c) => c.coordination.listLeaseForAllNamespaces()),
   horizontalpodautoscalers: info<V2HorizontalPodAutoscaler>('/apis/autoscaling/v2/horizontalpodautoscalers', 'V2HorizontalPodAutoscaler', (c) =>
     c.kc.makeApiClient(AutoscalingV2Api).listHorizontalPodAutoscalerForAllNamespaces(),
+  ),
+  clusterroles: info<V1ClusterRole>('/apis/rbac.authorization.k8s.io/v1/clusterroles', 'V1ClusterRole', (c) =>
+    c.kc.makeApiClient(RbacAuthorizationV1Api).listClusterRole(),
   ),
   endpointslices: info<V1EndpointSlice>('/apis/discovery.k8s.io/v1/endpointslices', 'V1EndpointSlice', (c) =>
     c.discovery.listEndpointSliceForAllNamespaces(),

@@ -21,6 +21,7 @@ import { newTTLAfterFinishedController } from './ttl-after-finished.ts';
 import { PersistentVolumeBinder } from './pv-binder.ts';
 import { SimulatedProvisioner } from './simulated-provisioner.ts';
 import { newDisruptionController } from './disruption.ts';
+import { ClusterRoleAggregationController } from './clusterrole-aggregation.ts';
 
 export const CONTROLLERS: Record<string, ControllerFactory> = {
   'horizontalpodautoscaling-controller': newHorizontalPodAutoscalerController,
@@ -43,5 +44,6 @@ export const CONTROLLERS: Record<string, ControllerFactory> = {
   'ttl-after-finished-controller': newTTLAfterFinishedController,
   'persistentvolume-binder-controller': (ctx) => new PersistentVolumeBinder(ctx),
   'disruption-controller': newDisruptionController,
+  'clusterrole-aggregation-controller': (ctx) => new ClusterRoleAggregationController(ctx),
   'wheelhouse-simulated-provisioner': (ctx) => new SimulatedProvisioner(ctx),
 };

@@ -15,6 +15,10 @@ import { discoveryStrategies } from './discovery/index.ts';
 import { eventsStrategies } from './events/index.ts';
 import { networkingStrategies } from './networking/index.ts';
 import { policyStrategies } from './policy/index.ts';
+import { rbacStrategies } from './rbac/index.ts';
+import { ensureBootstrapPolicy } from './rbac/ensure.ts';
+import { CachedPolicy } from '../auth/rbac/policy-cache.ts';
+import { RbacAuthorizer } from '../auth/rbac/authorizer.ts';
 import { schedulingStrategies } from './scheduling/index.ts';
 import { storageStrategies } from './storage/index.ts';
 import { nodeStrategies } from './node/index.ts';
@@ -56,6 +60,7 @@ const STRATEGIES: Record<string, Record<string, Strategy>> = {
   'events.k8s.io': eventsStrategies,
   'networking.k8s.io': networkingStrategies,
   policy: policyStrategies,
+  'rbac.authorization.k8s.io': rbacStrategies,
   'scheduling.k8s.io': schedulingStrategies,
   'storage.k8s.io': storageStrategies,
   'node.k8s.io': nodeStrategies,
@@ -65,7 +70,7 @@ const STRATEGIES: Record<string, Record<string, Strategy>> = {
 };
 
 /** Resources served without storage of their own (bindings write pods; access reviews are answered, not kept). */
-const VIRTUAL = new Set(['/bindings']);
+const VIRTUAL = new Set(['/bindings', 'authorization.k8s.io/subjectaccessreviews', 'authorization.k8s.io/localsubjectaccessreviews']);
 
 export interface RegistryOptions {
   cacheCapacity?: number;
@@ -258,6 +263,12 @@ export class Registry {
     // so the user may change it or delete it (until the next restart).
     await ignoreExists(() => this.store('storage.k8s.io', 'storageclasses').create(undefined, structuredClone(DEFAULT_STORAGE_CLASS)));
     await Promise.all([
+      ensureBootstrapPolicy({
+        roles: this.store('rbac.authorization.k8s.io', 'roles'),
+        roleBindings: this.store('rbac.authorization.k8s.io', 'rolebindings'),
+        clusterRoles: this.store('rbac.authorization.k8s.io', 'clusterroles'),
+        clusterRoleBindings: this.store('rbac.authorization.k8s.io', 'clusterrolebindings'),
+      }),
       ensureFlowControlObjects(this.store('flowcontrol.apiserver.k8s.io', 'flowschemas'), this.store('flowcontrol.apiserver.k8s.io', 'prioritylevelconfigurations')),
       syncLocalAPIServices(this.store('apiregistration.k8s.io', 'apiservices'), this.decls),
     ]);
@@ -361,7 +372,21 @@ export class Registry {
     }
   }
 
+  private rbac?: { authorizer: RbacAuthorizer; policy: CachedPolicy };
+
+  /** The RBAC authorizer over the rbac stores' watch caches, started on first use. */
+  async rbacAuthorizer(): Promise<RbacAuthorizer> {
+    if (!this.rbac) {
+      const cacher = (resource: string) => this.store('rbac.authorization.k8s.io', resource).cacher;
+      const policy = new CachedPolicy({ Role: cacher('roles'), RoleBinding: cacher('rolebindings'), ClusterRole: cacher('clusterroles'), ClusterRoleBinding: cacher('clusterrolebindings') });
+      this.rbac = { authorizer: new RbacAuthorizer(policy), policy };
+    }
+    await this.rbac.policy.ready();
+    return this.rbac.authorizer;
+  }
+
   close(): void {
+    this.rbac?.policy.close();
     this.crdController.stop();
     for (const s of this.stores.values()) s.cacher.close();
   }

@@ -119,6 +119,8 @@ export const NAMED_CLASSES: Record<string, string> = {
   V1TopologySelectorLabelRequirement: `${CORE}TopologySelectorLabelRequirement`,
   V1TopologySelectorTerm: `${CORE}TopologySelectorTerm`,
   V1WatchEvent: `${META}WatchEvent`,
+  // authorization.k8s.io's field selector attributes reuse apimachinery's requirement.
+  V1FieldSelectorRequirement: `${META}FieldSelectorRequirement`,
   VersionInfo: 'io.k8s.apimachinery.pkg.version.Info',
 };
 
@@ -264,6 +266,19 @@ export const TYPE_FACTS: Record<string, TypeFacts> = {
       observedGeneration: { type: 'integer', format: 'int64', description: 'The generation observed by the CRD controller.' },
     },
   },
+  // ---- rbac.authorization.k8s.io/v1, authorization.k8s.io/v1
+  ['io.k8s.api.rbac.v1.AggregationRule']: { fields: { clusterRoleSelectors: atomic } },
+  ['io.k8s.api.rbac.v1.ClusterRole']: { fields: { rules: atomic } },
+  ['io.k8s.api.rbac.v1.ClusterRoleBinding']: { fields: { subjects: atomic } },
+  ['io.k8s.api.rbac.v1.PolicyRule']: { fields: { apiGroups: atomic, nonResourceURLs: atomic, resourceNames: atomic, resources: atomic, verbs: atomic } },
+  ['io.k8s.api.rbac.v1.Role']: { fields: { rules: atomic } },
+  ['io.k8s.api.rbac.v1.RoleBinding']: { fields: { subjects: atomic } },
+  ['io.k8s.api.rbac.v1.RoleRef']: atomicStruct,
+  ['io.k8s.api.rbac.v1.Subject']: atomicStruct,
+  ['io.k8s.api.authorization.v1.FieldSelectorAttributes']: { fields: { requirements: atomic } },
+  ['io.k8s.api.authorization.v1.LabelSelectorAttributes']: { fields: { requirements: atomic } },
+  ['io.k8s.api.authorization.v1.SubjectAccessReviewSpec']: { fields: { groups: atomic } },
+  [`${META}FieldSelectorRequirement`]: { fields: { values: atomic } },
   // ---- core/v1
   [`${CORE}AppArmorProfile`]: profileUnion,
   [`${CORE}Capabilities`]: { fields: { add: atomic, drop: atomic } },
@@ -1174,6 +1189,48 @@ export const FIELD_DESCRIPTIONS: Record<string, Record<string, string>> = {
   },
   [`${NETWORKING}NetworkPolicyList`]: {
     metadata: `Standard list metadata. ${METADATA_INFO}`,
+  },
+
+  // ---- rbac.authorization.k8s.io/v1
+  ['io.k8s.api.rbac.v1.ClusterRole']: {
+    metadata: `Standard object's metadata.`,
+    aggregationRule:
+      'AggregationRule is an optional field that describes how to build the Rules for this ClusterRole. If AggregationRule is set, then the Rules are controller managed and direct changes to Rules will be stomped by the controller.',
+  },
+  ['io.k8s.api.rbac.v1.ClusterRoleBinding']: {
+    metadata: `Standard object's metadata.`,
+    roleRef:
+      'RoleRef can only reference a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.',
+  },
+  ['io.k8s.api.rbac.v1.Role']: { metadata: `Standard object's metadata.` },
+  ['io.k8s.api.rbac.v1.RoleBinding']: {
+    metadata: `Standard object's metadata.`,
+    roleRef:
+      'RoleRef can reference a Role in the current namespace or a ClusterRole in the global namespace. If the RoleRef cannot be resolved, the Authorizer must return an error. This field is immutable.',
+  },
+  // Upstream's list types in this group say "object's" too.
+  ['io.k8s.api.rbac.v1.ClusterRoleBindingList']: { metadata: `Standard object's metadata.` },
+  ['io.k8s.api.rbac.v1.ClusterRoleList']: { metadata: `Standard object's metadata.` },
+  ['io.k8s.api.rbac.v1.RoleBindingList']: { metadata: `Standard object's metadata.` },
+  ['io.k8s.api.rbac.v1.RoleList']: { metadata: `Standard object's metadata.` },
+  // ---- authorization.k8s.io/v1
+  ['io.k8s.api.authorization.v1.LocalSubjectAccessReview']: {
+    metadata: `Standard list metadata. ${METADATA_INFO}`,
+    spec: 'Spec holds information about the request being evaluated.  spec.namespace must be equal to the namespace you made the request against.  If empty, it is defaulted.',
+    status: 'Status is filled in by the server and indicates whether the request is allowed or not',
+  },
+  ['io.k8s.api.authorization.v1.SubjectAccessReview']: {
+    metadata: `Standard list metadata. ${METADATA_INFO}`,
+    spec: 'Spec holds information about the request being evaluated',
+    status: 'Status is filled in by the server and indicates whether the request is allowed or not',
+  },
+  ['io.k8s.api.authorization.v1.ResourceAttributes']: {
+    fieldSelector: 'fieldSelector describes the limitation on access based on field.  It can only limit access, not broaden it.',
+    labelSelector: 'labelSelector describes the limitation on access based on labels.  It can only limit access, not broaden it.',
+  },
+  ['io.k8s.api.authorization.v1.SubjectAccessReviewSpec']: {
+    nonResourceAttributes: 'NonResourceAttributes describes information for a non-resource access request',
+    resourceAttributes: 'ResourceAuthorizationAttributes describes information for a resource access request',
   },
 
   // ---- meta/v1

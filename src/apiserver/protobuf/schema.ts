@@ -447,6 +447,14 @@ const SOURCES: Record<string, string> = {
   IngressStatus: '1 loadBalancer IngressLoadBalancerStatus',
   IngressLoadBalancerStatus: '1 ingress []IngressLoadBalancerIngress',
   IngressLoadBalancerIngress: '1 ip s; 2 hostname s; 4 ports []PortStatus',
+  // rbac.authorization.k8s.io/v1 (kubectl create role/rolebinding/… send protobuf)
+  PolicyRule: '1 verbs []s; 2 apiGroups []s; 3 resources []s; 4 resourceNames []s; 5 nonResourceURLs []s',
+  Role: '1 metadata ObjectMeta; 2 rules []PolicyRule',
+  ClusterRole: '1 metadata ObjectMeta; 2 rules []PolicyRule; 3 aggregationRule AggregationRule',
+  AggregationRule: '1 clusterRoleSelectors []LabelSelector',
+  RbacSubject: '1 kind s!; 2 apiGroup s; 3 name s!; 4 namespace s',
+  RoleRef: '1 apiGroup s!; 2 kind s!; 3 name s!',
+  RoleBinding: '1 metadata ObjectMeta; 2 subjects []RbacSubject; 3 roleRef RoleRef',
 };
 
 /**
@@ -468,6 +476,7 @@ const KIND_TABLE: Record<string, string[]> = {
   'networking.k8s.io/v1': ['Ingress'],
   'policy/v1': ['PodDisruptionBudget', 'Eviction'],
   'policy/v1beta1': ['Eviction'],
+  'rbac.authorization.k8s.io/v1': ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding=RoleBinding'],
 };
 const ANY_VERSION_KINDS = new Set(['DeleteOptions']);
 

@@ -40,11 +40,18 @@ describe('protobuf decoding: kubectl request bodies', () => {
     });
   }
 
-  it('a kind without a schema (rbac Role) is reported as unsupported', () => {
-    const body = Buffer.from(fixtures.vectors.role!.hex, 'hex');
+  it('kubectl create role: an rbac Role decodes', () => {
+    const got = decodeProtobufObject(Buffer.from(fixtures.vectors.role!.hex, 'hex'));
+    assert.equal(got.kind, 'Role');
+    assert.deepEqual(got.rules, [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }]);
+  });
+
+  it('a kind without a schema is reported as unsupported', () => {
+    // The Role vector with its kind renamed ("Role" → "Nope", same length).
+    const body = Buffer.from(fixtures.vectors.role!.hex.replace('1204526f6c65', '12044e6f7065'), 'hex');
     assert.throws(
       () => decodeProtobufObject(body),
-      (e: unknown) => e instanceof ProtobufDecodeError && e.reason === 'unsupported-kind' && /rbac\.authorization\.k8s\.io\/v1, Kind=Role/.test(e.message),
+      (e: unknown) => e instanceof ProtobufDecodeError && e.reason === 'unsupported-kind' && /rbac\.authorization\.k8s\.io\/v1, Kind=Nope/.test(e.message),
     );
   });
 });
@@ -611,9 +618,9 @@ describe('protobuf decoding: hand-built messages', () => {
   });
 
   it('maps errors to API statuses: 415 for kinds without a schema, 400 for bad bytes', () => {
-    const role = Buffer.from(fixtures.vectors.role!.hex, 'hex');
+    const unknownKind = Buffer.from(fixtures.vectors.role!.hex.replace('1204526f6c65', '12044e6f7065'), 'hex');
     assert.throws(
-      () => decodeProtobufRequestBody(role),
+      () => decodeProtobufRequestBody(unknownKind),
       (e: unknown) =>
         e instanceof StatusError &&
         e.code === 415 &&

@@ -70,7 +70,8 @@ describe('apiserver: protobuf request bodies', () => {
   });
 
   it('answers 415 for a kind without a protobuf schema and 400 for malformed bytes', async () => {
-    const role = await post('/api/v1/namespaces/default/configmaps', body('role'));
+    // kubectl's Role body with its kind renamed ("Role" → "Nope"): a kind no schema describes.
+    const role = await post('/api/v1/namespaces/default/configmaps', Buffer.from(fixtures.vectors.role!.hex.replace('1204526f6c65', '12044e6f7065'), 'hex'));
     assert.equal(role.status, 415);
     assert.equal(role.body.reason, 'UnsupportedMediaType');
     assert.match(role.body.message, /application\/vnd\.kubernetes\.protobuf/);
