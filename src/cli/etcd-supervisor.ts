@@ -76,7 +76,8 @@ export async function startEtcd(opts: EtcdOptions): Promise<EmbeddedEtcd> {
     });
     const deadline = Date.now() + 30_000;
     while (!exited && Date.now() < deadline) {
-      if (await healthy(clientURL)) {
+      // A child that lost the port race exits at once, while /health may be answered by whoever won it.
+      if ((await healthy(clientURL)) && !(await exitsWithin(child, 200))) {
         return {
           endpoints: [clientURL],
           dataDir: opts.dataDir,
@@ -88,6 +89,21 @@ export async function startEtcd(opts: EtcdOptions): Promise<EmbeddedEtcd> {
     await stopChild(child);
     if (attempt >= 2) throw new Error(`etcd did not become healthy (see ${opts.dataDir}/../etcd.log)`);
   }
+}
+
+function exitsWithin(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.off('exit', onExit);
+      resolve(false);
+    }, ms);
+    const onExit = () => {
+      clearTimeout(timer);
+      resolve(true);
+    };
+    child.once('exit', onExit);
+  });
 }
 
 function stopChild(child: ChildProcess): Promise<void> {
