@@ -12,7 +12,9 @@ import { nowRFC3339, type GenericStore } from '../registry/store.ts';
 import type { Discovery } from './discovery.ts';
 import { checkBody, fieldValidationDirective, summarizeBody, typeMetaError, warningHeader } from './field-validation.ts';
 import { bodyKind, negotiate, type OutputKind } from './negotiate.ts';
+import { managerOrUserAgent, validateManagerOptions } from './field-manager-options.ts';
 import { patcher } from './patch.ts';
+import { scaleApplyPatcher } from './apply-patch.ts';
 import { evictPod } from './eviction.ts';
 import { reviewAccess } from './access-review.ts';
 import { podLog } from './pod-log.ts';
@@ -46,8 +48,11 @@ function listParams(query: Query): ListParams {
   };
 }
 
-function writeOptions(query: Query): WriteOptions {
-  return { dryRun: dryRun(query), fieldManager: q(query, 'fieldManager') };
+/** Write options of a request; with `req`, fieldManager is validated and the manager defaults from the user agent. */
+function writeOptions(query: Query, req?: Request, kind: 'CreateOptions' | 'UpdateOptions' | 'PatchOptions' = 'UpdateOptions'): WriteOptions {
+  if (!req) return { dryRun: dryRun(query), fieldManager: q(query, 'fieldManager') };
+  validateManagerOptions(query, kind, kind === 'PatchOptions' ? bodyKind(req.get('content-type'), true) : undefined);
+  return { dryRun: dryRun(query), fieldManager: managerOrUserAgent(query, req.get('user-agent')) };
 }
 
 function includeObject(query: Query): IncludeObject {
@@ -233,7 +238,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
         }
         const o = out();
         const body = decodeValidated(req, res, decl, 'CreateOptions', store.strategy.unknownFields);
-        const created = await store.create(route.namespace, body, writeOptions(query));
+        const created = await store.create(route.namespace, body, writeOptions(query, req, 'CreateOptions'));
         sendObject(res, 201, store, created, o, query);
         return;
       }
@@ -270,7 +275,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     const body = decodeBody(req) as KObject;
     const finalizers = (body.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
     const updated = await store.patch(undefined, name, (cur) => ({ ...cur, spec: { ...(cur.spec as object), finalizers } }), {
-      ...writeOptions(query),
+      ...writeOptions(query, req),
       subresource: 'finalize',
     });
     sendObject(res, 200, store, updated, o, query);
@@ -286,7 +291,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
     case 'PUT': {
       const o = out();
       const body = decodeValidated(req, res, decl, 'UpdateOptions', store.strategy.unknownFields);
-      const updated = await store.update(route.namespace, name, body, { ...writeOptions(query), subresource: sub });
+      const updated = await store.update(route.namespace, name, body, { ...writeOptions(query, req), subresource: sub });
       sendObject(res, 200, store, updated, o, query);
       return;
     }
@@ -296,10 +301,22 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
         // Custom resources have no patch strategies to merge by (upstream refuses the same way).
         throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml']);
       }
-      const p = patcher(req, store.strategy.schema ?? schemaForKind(decl.group, decl.version, decl.kind), store.strategy.unknownFields);
-      const updated = await store.patch(route.namespace, name, p.mutate, { ...writeOptions(query), subresource: sub });
+      const write = writeOptions(query, req, 'PatchOptions');
+      const apply = { scope: store.fieldsScope(sub), manager: write.fieldManager ?? '', force: boolParam(query, 'force') ?? false };
+      const p = patcher(req, store.strategy.schema ?? schemaForKind(decl.group, decl.version, decl.kind), store.strategy.unknownFields, apply);
+      const opts = { ...write, subresource: sub, applied: p.applied };
+      let updated: KObject;
+      let code = 200;
+      try {
+        updated = await store.patch(route.namespace, name, p.mutate, opts);
+      } catch (err) {
+        // Server-side apply creates what does not exist yet (not through a subresource).
+        if (!p.create || sub || !decl.verbs.includes('create') || !(err instanceof StatusError) || err.code !== 404) throw err;
+        updated = await store.create(route.namespace, p.create(name), opts);
+        code = 201;
+      }
       for (const w of p.warnings) res.append('Warning', warningHeader(w));
-      sendObject(res, 200, store, updated, o, query);
+      sendObject(res, code, store, updated, o, query);
       return;
     }
     case 'DELETE': {
@@ -465,8 +482,12 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
       return;
     case 'PUT':
     case 'PATCH': {
-      const write = writeOptions(query);
-      const mutate = req.method === 'PUT' ? null : patcher(req, schemaForKind(SCALE.group, SCALE.version, SCALE.kind)).mutate;
+      const write = { ...writeOptions(query, req, req.method === 'PUT' ? 'UpdateOptions' : 'PatchOptions'), managedSubresource: 'scale' };
+      const applying = req.method === 'PATCH' && !paths && bodyKind(req.get('content-type'), true) === 'apply-patch';
+      const scaleApply = applying
+        ? scaleApplyPatcher(req, { scope: store.fieldsScope('scale'), manager: write.fieldManager ?? '', force: boolParam(query, 'force') ?? false })
+        : undefined;
+      const mutate = req.method === 'PUT' ? null : (scaleApply?.desired ?? patcher(req, schemaForKind(SCALE.group, SCALE.version, SCALE.kind)).mutate);
       const body = req.method === 'PUT' ? (decodeValidated(req, res, SCALE, 'UpdateOptions') as ScaleObject) : null;
       const updated = await store.patch(
         route.namespace,
@@ -484,12 +505,13 @@ async function scale(store: GenericStore, route: ResourceRoute, query: Query, re
               `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas ?? null)}: must be greater than or equal to 0`,
             );
           }
+          if (scaleApply) return scaleApply.apply(cur, replicas);
           if (paths) writeFieldPath(cur, paths.specReplicasPath, replicas);
           else cur.spec = { ...(cur.spec as object), replicas };
           delete cur.metadata.resourceVersion;
           return cur;
         },
-        write,
+        { ...write, applied: scaleApply !== undefined },
       );
       send(updated);
       return;

@@ -9,6 +9,7 @@ import type { KObject } from '../api/types.ts';
 import { applyJSONPatch } from '../patch/json-patch.ts';
 import { applyMergePatch } from '../patch/merge-patch.ts';
 import { StrategicMergePatchError, applyStrategicMergePatch } from '../patch/strategic.ts';
+import { applyPatcher, type ApplyTarget } from './apply-patch.ts';
 import { scanJSON } from './decode/json-scan.ts';
 import { decodeAgainstSchema, fieldValidationDirective } from './field-validation.ts';
 import { bodyKind } from './negotiate.ts';
@@ -18,6 +19,10 @@ export interface Patcher {
   mutate(current: KObject): KObject;
   /** Warning texts of the last run (fieldValidation=Warn), to send once the write went through. */
   readonly warnings: string[];
+  /** Server-side apply: the object `mutate` returns carries its managed fields already. */
+  readonly applied?: boolean;
+  /** Server-side apply to an object that does not exist yet: the object to create. */
+  create?(name: string): KObject;
 }
 
 /** fmt's %+v of a decoded JSON value, as upstream prints a strategic merge patch in errors. */
@@ -38,13 +43,19 @@ function goValue(v: unknown): string {
  * `unknownFields` is given for unstructured kinds (custom resources): their patched result is not
  * decoded into types, only checked for fields the schema would prune; wrong types are left to validation.
  */
-export function patcher(req: Request, schema: SchemaNode | undefined, unknownFields?: (obj: KObject) => string[]): Patcher {
+export function patcher(
+  req: Request,
+  schema: SchemaNode | undefined,
+  unknownFields?: (obj: KObject) => string[],
+  applyTo?: ApplyTarget,
+): Patcher {
   const kind = bodyKind(req.get('content-type'), true);
   const query = req.query as Record<string, string | string[] | undefined>;
   const raw = query.fieldValidation;
   const directive = fieldValidationDirective(Array.isArray(raw) ? raw[raw.length - 1] : raw, 'PatchOptions');
   if (kind === 'apply-patch') {
-    // Server-side apply needs managed fields; until it exists, refusing is more honest than merging.
+    if (applyTo) return applyPatcher(req, directive, applyTo, schema);
+    // Endpoints without a field manager of their own (scale) take no apply patches.
     throw unsupportedMediaType(['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
   }
   const buf = req.body as Buffer | undefined;

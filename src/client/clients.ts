@@ -27,6 +27,11 @@ import {
 export interface ClientsOptions {
   /** Upper bound on concurrent connections to the API server from this process. */
   maxSockets?: number;
+  /**
+   * The component's name, sent as the User-Agent's product (`kube-controller-manager/…`): the API
+   * server records writes under it in managedFields, as it does for upstream's components.
+   */
+  component?: string;
 }
 
 export class Clients {
@@ -48,11 +53,13 @@ export class Clients {
       this.agent = new http.Agent({ keepAlive: true, maxSockets: opts.maxSockets ?? 64, scheduling: 'lifo' });
     }
     const agent = this.agent;
+    const userAgent = opts.component ? `${opts.component}/wheelhouse` : undefined;
     const auth: SecurityAuthentication = {
       getName: () => 'wheelhouse',
       applySecurityAuthentication: async (ctx: RequestContext) => {
         await kc.applySecurityAuthentication(ctx);
         if (agent) ctx.setAgent(agent);
+        if (userAgent) ctx.setHeaderParam('User-Agent', userAgent);
       },
     };
     const config = createConfiguration({

@@ -45,7 +45,7 @@ export class ControllerManager {
   private stopping = false;
 
   constructor(private readonly opts: ControllerManagerOptions) {
-    this.clients = new Clients(opts.kubeConfig, { maxSockets: 32 });
+    this.clients = new Clients(opts.kubeConfig, { maxSockets: 32, component: 'kube-controller-manager' });
     this.names = enabledControllers(opts.controllers);
     this.log = opts.log ?? (() => {});
     if (opts.leaderElect !== false) {

@@ -46,7 +46,7 @@ export class NodeIpamController {
   private readonly log: (line: string) => void;
 
   constructor(opts: NodeIpamOptions) {
-    this.clients = new Clients(opts.kubeConfig, { maxSockets: 8 });
+    this.clients = new Clients(opts.kubeConfig, { maxSockets: 8, component: 'kube-controller-manager' });
     this.cluster = parse(opts.clusterCIDR ?? '10.244.0.0/16');
     this.maskSize = opts.nodeMaskSize ?? 24;
     if (this.maskSize < this.cluster.bits) throw new Error(`node CIDR mask /${this.maskSize} is larger than the cluster CIDR`);

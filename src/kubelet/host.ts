@@ -51,7 +51,7 @@ export class NodeHost {
   private readonly references: References;
 
   constructor(private readonly opts: NodeHostOptions) {
-    this.clients = new Clients(opts.kubeConfig, { maxSockets: opts.maxSockets ?? 128 });
+    this.clients = new Clients(opts.kubeConfig, { maxSockets: opts.maxSockets ?? 128, component: 'kubelet' });
     this.server = new KubeletServer((ns, name) => this.findPod(ns, name), opts.server, () =>
       renderResourceMetrics([...this.agents.values()].map((a) => a.resourceUsage())),
     );

@@ -16,7 +16,12 @@ export interface WatchParams extends ListParams {
 
 export interface WriteOptions {
   dryRun?: boolean;
+  /** Who writes, for metadata.managedFields; in-process writes without one are the server's own. */
   fieldManager?: string;
+  /** The object already carries the managed fields of a server-side apply: record no Update. */
+  applied?: boolean;
+  /** The subresource managed fields name when the store writes the main object for it (scale). */
+  managedSubresource?: string;
 }
 
 export interface Preconditions {

@@ -19,7 +19,9 @@ import {
   type Status,
 } from '../api/errors.ts';
 import { fieldErrors, type FieldError } from '../api/field-errors.ts';
+import { schemaForKind } from '../api/schema/index.ts';
 import { groupVersion, qualifiedKind, type KObject, type ResourceDecl } from '../api/types.ts';
+import { SERVER_MANAGER, fieldsScope, ignoreTimestampOnlyChanges, trackUpdate, type FieldsScope } from '../managedfields/field-manager.ts';
 import { parseFieldSelector, type FieldSelector } from '../selectors/fields.ts';
 import { parseLabelSelector, SelectorParseError, type LabelSelector } from '../selectors/labels.ts';
 import { Cacher, TooOldError, objectJSON, type WatchFilter } from '../storage/cacher/cacher.ts';
@@ -142,6 +144,12 @@ export class GenericStore {
 
   get storage(): Storage {
     return this.deps.storage;
+  }
+
+  /** What managed fields need to know about this resource, or one of its subresources. */
+  fieldsScope(subresource?: string): FieldsScope {
+    const d = this.decl;
+    return fieldsScope(d, this.strategy.schema ?? schemaForKind(d.group, d.version, d.kind), subresource);
   }
 
   key(namespace: string | undefined, name: string): string {
@@ -390,6 +398,7 @@ export class GenericStore {
     else delete meta.generation;
     if (this.hasStatus && this.decl.kind !== 'Node') obj.status = {};
     this.strategy.prepareForCreate?.(obj);
+    if (!opts.applied) trackUpdate(this.fieldsScope(), undefined, obj, opts.fieldManager ?? SERVER_MANAGER);
     this.validateCreate(obj);
     if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr, meta.name!);
     const finish = await this.hooks.beginCreate?.(obj, opts.dryRun === true);
@@ -481,7 +490,7 @@ export class GenericStore {
       let next: KObject;
       try {
         if (wantRV > 0 && wantRV !== curRV) throw conflict(this.gr, name, OBJECT_MODIFIED);
-        next = this.prepareUpdate(desired(current), current, opts.subresource);
+        next = this.prepareUpdate(desired(current), current, opts.subresource, opts);
       } catch (err) {
         if (isCurrent) throw err;
         // Refused on a copy that may be stale: decide again on etcd's version, unless it is the same one.
@@ -491,6 +500,7 @@ export class GenericStore {
         isCurrent = true;
         continue;
       }
+      ignoreTimestampOnlyChanges(next, current);
       if (sameStored(next, current)) {
         if (isCurrent) return current;
         current = await this.read(key);
@@ -529,7 +539,7 @@ export class GenericStore {
     }
   }
 
-  private prepareUpdate(next: KObject, old: KObject, subresource: string | undefined): KObject {
+  private prepareUpdate(next: KObject, old: KObject, subresource: string | undefined, opts: WriteOptions = {}): KObject {
     const nm = next.metadata;
     const om = old.metadata;
     if (!nm.uid) nm.uid = om.uid;
@@ -578,6 +588,10 @@ export class GenericStore {
         nm.generation = specPart(next) === specPart(old) ? gen : gen + 1;
       } else if (om.generation !== undefined) nm.generation = om.generation;
       else delete nm.generation;
+    }
+    // Binding writes straight to storage upstream, past the field manager.
+    if (!opts.applied && subresource !== 'binding') {
+      trackUpdate(this.fieldsScope(opts.managedSubresource ?? subresource), old, next, opts.fieldManager ?? SERVER_MANAGER);
     }
     const errs: FieldError[] = [
       ...validateObjectMetaUpdate(next, old, this.metaOptions),

@@ -88,7 +88,7 @@ export class Scheduler {
   constructor(opts: SchedulerOptions) {
     this.name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.log = opts.log ?? (() => {});
-    this.clients = new Clients(opts.kubeConfig);
+    this.clients = new Clients(opts.kubeConfig, { component: 'kube-scheduler' });
     this.queue = new SchedulingQueue(opts.queue);
     this.bindSlots = opts.bindConcurrency ?? 32;
     this.recorder = new EventRecorder(this.clients.core, { component: this.name, style: 'series', instance: opts.instance });

@@ -225,7 +225,7 @@ function isPrint(ch: string): boolean {
   return ch === ' ' || /[\p{L}\p{M}\p{N}\p{P}\p{S}]/u.test(ch);
 }
 
-function validateFieldManager(manager: string, fieldPath: string): FieldError[] {
+export function validateFieldManager(manager: string, fieldPath: string): FieldError[] {
   const errs: FieldError[] = [];
   if (byteLength(manager) > FIELD_MANAGER_MAX) errs.push(fieldErrors.tooLong(fieldPath, FIELD_MANAGER_MAX));
   let pos = 0;
