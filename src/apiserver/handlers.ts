@@ -169,6 +169,14 @@ function sendObject(res: Response, code: number, store: GenericStore, obj: KObje
   sendBody(res, code, obj, out);
 }
 
+/** crdHandler: no new custom objects while their CRD is being deleted (POST or create-on-apply). */
+function refuseCreateWhileTerminating(ctx: ServerContext, decl: ResourceDecl): void {
+  if (!decl.custom || !ctx.registry.customTerminating(decl)) return;
+  const err = methodNotAllowed({ group: decl.group, resource: decl.resource }, 'create');
+  err.status.message = 'create not allowed while custom resource definition is terminating';
+  throw err;
+}
+
 export async function handleResource(ctx: ServerContext, route: ResourceRoute, req: Request, res: Response): Promise<void> {
   const { decl } = route;
   const query = req.query as Query;
@@ -231,11 +239,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
       }
       case 'POST': {
         if (!decl.verbs.includes('create')) throw methodNotAllowed(gr, 'create');
-        if (decl.custom && ctx.registry.customTerminating(decl)) {
-          const err = methodNotAllowed(gr, 'create');
-          err.status.message = 'create not allowed while custom resource definition is terminating';
-          throw err;
-        }
+        refuseCreateWhileTerminating(ctx, decl);
         const o = out();
         const body = decodeValidated(req, res, decl, 'CreateOptions', store.strategy.unknownFields);
         const created = await store.create(route.namespace, body, writeOptions(query, req, 'CreateOptions'));
@@ -312,6 +316,7 @@ export async function handleResource(ctx: ServerContext, route: ResourceRoute, r
       } catch (err) {
         // Server-side apply creates what does not exist yet (not through a subresource).
         if (!p.create || sub || !decl.verbs.includes('create') || !(err instanceof StatusError) || err.code !== 404) throw err;
+        refuseCreateWhileTerminating(ctx, decl);
         updated = await store.create(route.namespace, p.create(name), opts);
         code = 201;
       }

@@ -367,10 +367,41 @@ describe('CustomResourceDefinitions', () => {
     await request(app).delete(`${CRDS}/ranges.${GROUP}`).expect(200);
   });
 
-  it('deletes its objects and stops serving once the CRD is deleted', async () => {
+  it('waits for objects held by finalizers and refuses new ones meanwhile', async () => {
+    const held = await request(app)
+      .post(WIDGETS)
+      .send({ ...widget('held', { color: 'red' }), metadata: { name: 'held', finalizers: ['example.com/hold'] } })
+      .expect(201);
     const first = await request(app).delete(`${CRDS}/widgets.${GROUP}`).expect(200);
     assert.ok(first.body.metadata.deletionTimestamp, 'the first DELETE only marks it');
     assert.ok(first.body.metadata.finalizers.includes('customresourcecleanup.apiextensions.k8s.io'));
+    const terminating = await until('InstanceDeletionInProgress', async () => {
+      const r = await request(app).get(`${CRDS}/widgets.${GROUP}`).expect(200);
+      const t = (r.body.status.conditions as Cond[]).find((x) => x.type === 'Terminating');
+      return t?.reason === 'InstanceDeletionInProgress' ? t : undefined;
+    });
+    assert.deepEqual([terminating.status, terminating.message], ['True', 'CustomResource deletion is in progress']);
+    const post = await request(app).post(WIDGETS).send(widget('late', { color: 'red' })).expect(405);
+    assert.equal(post.body.message, 'create not allowed while custom resource definition is terminating');
+    const apply = await request(app)
+      .patch(`${WIDGETS}/late-apply?fieldManager=test`)
+      .set('Content-Type', 'application/apply-patch+yaml')
+      .send(JSON.stringify(widget('late-apply', { color: 'red' })))
+      .expect(405);
+    assert.equal(apply.body.message, 'create not allowed while custom resource definition is terminating');
+    // Still there (its finalizer holds it), marked for deletion; released, it goes and so does the CRD.
+    const still = await request(app).get(`${WIDGETS}/held`).expect(200);
+    assert.ok(still.body.metadata.deletionTimestamp);
+    await request(app)
+      .patch(`${WIDGETS}/held`)
+      .set('Content-Type', 'application/merge-patch+json')
+      .send({ metadata: { finalizers: null, resourceVersion: still.body.metadata.resourceVersion } })
+      .expect(200);
+    assert.ok(held.body.metadata.uid);
+  });
+
+  it('deletes its objects and stops serving once the CRD is deleted', async () => {
+    // Deleted in the test before; its last object's finalizer was released there.
     await until('CRD removal', async () => {
       const r = await request(app).get(`${CRDS}/widgets.${GROUP}`);
       return r.status === 404 ? true : undefined;
