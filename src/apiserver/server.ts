@@ -16,6 +16,9 @@ import { OpenAPIService } from './openapi/serve.ts';
 import { parseResourcePath } from './paths.ts';
 import { reply, sendError } from './respond.ts';
 import { VERSION_INFO } from './version.ts';
+import { ApiServerMetrics } from './metrics/api-metrics.ts';
+import { etcdTypeOf, observeRequests, storedObjectCounts, type RequestLocals } from './metrics/observe.ts';
+import { InstrumentedStorage } from '../storage/instrumented.ts';
 
 export interface ApiServerOptions extends RegistryOptions {
   storage: Storage;
@@ -38,11 +41,27 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export function createApp(registry: Registry, discovery: Discovery, storage: Storage, metrics?: MetricsAPI): express.Express {
+export function createApp(
+  registry: Registry,
+  discovery: Discovery,
+  storage: Storage,
+  metrics?: MetricsAPI,
+  apiMetrics?: ApiServerMetrics,
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  if (apiMetrics) {
+    app.use(observeRequests(apiMetrics));
+    app.get('/metrics', async (_req, res) => {
+      try {
+        reply(res, 200, apiMetrics.contentType, await apiMetrics.text());
+      } catch (err) {
+        sendError(res, err);
+      }
+    });
+  }
   const ctx: ServerContext = { registry, discovery };
   const rawBody = express.raw({ type: () => true, limit: '3mb' });
 
@@ -119,6 +138,7 @@ export function createApp(registry: Registry, discovery: Discovery, storage: Sto
       }
       const route = parseResourcePath(segs, registry.decls);
       if (!route) throw pathNotFound();
+      (res.locals as RequestLocals).route = route;
       await handleResource(ctx, route, req, res);
     } catch (err) {
       sendError(res, err);
@@ -151,12 +171,15 @@ export function advertiseAddress(host: string): string {
 }
 
 export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer> {
-  const registry = new Registry(opts.storage, opts);
+  let registry: Registry | undefined;
+  const apiMetrics = new ApiServerMetrics(() => storedObjectCounts(registry));
+  const storage = new InstrumentedStorage(opts.storage, apiMetrics, etcdTypeOf(() => registry?.decls ?? [], opts.storage.prefix));
+  registry = new Registry(storage, opts);
   await registry.start();
   const metrics = new MetricsAPI(registry, opts.metrics);
   const discovery = new Discovery([...registry.decls, ...METRICS_DECLS]);
   registry.onDeclsChange(() => discovery.rebuild([...registry.decls, ...METRICS_DECLS]));
-  const app = createApp(registry, discovery, opts.storage, metrics);
+  const app = createApp(registry, discovery, opts.storage, metrics, apiMetrics);
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, app);
   await new Promise<void>((resolve, reject) => {

@@ -135,6 +135,11 @@ export class Cacher {
     return this.synced ? this.state.get(key) : undefined;
   }
 
+  /** How many objects the cache holds (apiserver_storage_objects). */
+  get size(): number {
+    return this.state.size;
+  }
+
   /** Starts (once) and resolves when the cache holds a full snapshot. */
   ready(): Promise<void> {
     if (!this.readyPromise) this.readyPromise = this.init();
