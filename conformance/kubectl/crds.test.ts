@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clusterForFile } from '../support/cluster.ts';
-import { findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
+import { CONFLICT_HELP, findKubectlBinaries, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, parseBlock, renderBlock } from '../support/table.ts';
 
 // Every kubectl on the machine: the operator flow is what issue 9 asks each version to pass.
@@ -153,6 +153,34 @@ for (const bin of binaries) {
         smp.stderr,
         `error: application/strategic-merge-patch+json is not supported by ${group}/v1, Kind=CronTab: the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml\n`,
         show(smp),
+      );
+    });
+
+    it('applies server-side with two managers: a conflict, --force-conflicts, ownership kept', T, async () => {
+      const weekly = (spec: string) => k.writeFile('weekly.yaml', crontab(group, 'weekly', spec));
+      await k.okPrints(
+        ['-n', ns, 'apply', '--server-side', '--field-manager=ops', '-f', weekly('  cronSpec: "0 0 * * 0"\n  image: report:1\n')],
+        `crontab.${group}/weekly serverside-applied\n`,
+      );
+      const conflict = await k.run(['-n', ns, 'apply', '--server-side', '--field-manager=other', '-f', weekly('  image: report:2\n')]);
+      assert.equal(conflict.code, 1, show(conflict));
+      assert.equal(conflict.stderr, `error: Apply failed with 1 conflict: conflict with "ops": .spec.image\n${CONFLICT_HELP}`, show(conflict));
+      await k.okPrints(
+        ['-n', ns, 'apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', weekly('  image: report:2\n')],
+        `crontab.${group}/weekly serverside-applied\n`,
+      );
+      // ops stops applying the image it no longer owns: the field stays, with its new owner.
+      await k.okPrints(
+        ['-n', ns, 'apply', '--server-side', '--field-manager=ops', '-f', weekly('  cronSpec: "0 0 * * 0"\n')],
+        `crontab.${group}/weekly serverside-applied\n`,
+      );
+      const got = await k.ok(['-n', ns, 'get', 'crontab', 'weekly', '-o', 'json', '--show-managed-fields']);
+      const obj = JSON.parse(got.stdout) as { spec: Record<string, unknown>; metadata: { managedFields: { manager: string; operation: string }[] } };
+      assert.deepEqual(obj.spec, { cronSpec: '0 0 * * 0', image: 'report:2', replicas: 1 }, show(got));
+      assert.deepEqual(
+        obj.metadata.managedFields.map((m) => `${m.manager}/${m.operation}`).sort(),
+        ['ops/Apply', 'other/Apply'],
+        show(got),
       );
     });
 

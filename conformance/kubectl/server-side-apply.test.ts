@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clusterForFile } from '../support/cluster.ts';
-import { findKubectlBinaries, show, kubectlForSuite } from '../support/kubectl.ts';
+import { CONFLICT_HELP, findKubectlBinaries, show, kubectlForSuite } from '../support/kubectl.ts';
 
 const cluster = clusterForFile({ args: ['--nodes', '0'] });
 const binaries = findKubectlBinaries().filter((b) => b.onPath || b.label === 'kubectl.1.27');
@@ -30,18 +30,6 @@ const deployment = (ns: string, name: string, replicas: number) =>
     },
   });
 
-const CONFLICT_HELP = `Please review the fields above--they currently have other managers. Here
-are the ways you can resolve this warning:
-* If you intend to manage all of these fields, please re-run the apply
-  command with the \`--force-conflicts\` flag.
-* If you do not intend to manage all of the fields, please edit your
-  manifest to remove references to the fields that should keep their
-  current managers.
-* You may co-own fields by updating your manifest to match the existing
-  value; in this case, you'll become the manager if the other manager(s)
-  stop managing the field (remove it from their configuration).
-See https://kubernetes.io/docs/reference/using-api/server-side-apply/#conflicts
-`;
 
 for (const bin of binaries) {
   const ns = bin.onPath ? 'ssa-path' : `ssa-${bin.major}-${bin.minor}`;
