@@ -130,6 +130,26 @@ for (const bin of binaries) {
       assert.match(cat.stdout, new RegExp(`crontab\\.${group.replace(/\./g, '\\.')}/nightly`), show(cat));
     });
 
+    it('get -w prints every event as a row with the printer columns', T, async () => {
+      const w = k.spawn(['-n', ns, 'get', 'crontabs', '-w']);
+      const rows = (out: string, name: string) => out.split('\n').filter((l) => l.startsWith(`${name} `));
+      try {
+        assert.ok(await w.waitFor((out) => rows(out, 'nightly').length >= 1, 20_000), `no initial row\n${w.stdout()}${w.stderr()}`);
+        await k.okPrints(
+          ['-n', ns, 'apply', '-f', k.writeFile('hourly.yaml', crontab(group, 'hourly', '  cronSpec: "0 * * * *"\n  replicas: 2\n'))],
+          `crontab.${group}/hourly created\n`,
+        );
+        assert.ok(await w.waitFor((out) => rows(out, 'hourly').length >= 1, 20_000), `no row for the new object\n${w.stdout()}${w.stderr()}`);
+      } finally {
+        const out = await w.stop();
+        const header = out.stdout.split('\n')[0]!.split(/\s{2,}/);
+        assert.deepEqual(header, ['NAME', 'SPEC', 'REPLICAS', 'AGE'], show(out));
+        const added = rows(out.stdout, 'hourly')[0]!.split(/\s{2,}/);
+        assert.deepEqual(added.slice(0, 3), ['hourly', '0 * * * *', '2'], show(out));
+        assert.match(added[3]!, AGE, show(out));
+      }
+    });
+
     it('explains the custom kind from the published schema', T, async () => {
       const r = await k.ok(['explain', `crontabs.spec`, `--api-version=${group}/v1`]);
       assert.match(r.stdout, /KIND:\s+CronTab/, show(r));

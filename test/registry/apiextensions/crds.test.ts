@@ -270,6 +270,18 @@ describe('CustomResourceDefinitions', () => {
     assert.match(bad.body.message, /field label not supported: spec\.size/);
   });
 
+  it('pages lists with continue tokens', async () => {
+    const first = await request(app).get(`${WIDGETS}?limit=1`).expect(200);
+    assert.equal(first.body.items.length, 1);
+    assert.ok(first.body.metadata.continue, 'a continue token');
+    const total = (await request(app).get(WIDGETS).expect(200)).body.items.length as number;
+    assert.ok(total >= 2);
+    assert.equal(first.body.metadata.remainingItemCount, total - 1);
+    const rest = await request(app).get(`${WIDGETS}?limit=100&continue=${encodeURIComponent(first.body.metadata.continue)}`).expect(200);
+    const names = [...first.body.items, ...rest.body.items].map((i: { metadata: { name: string } }) => i.metadata.name);
+    assert.equal(new Set(names).size, total);
+  });
+
   it('serves the same objects through every served version', async () => {
     const beta = await request(app).get(`/apis/${GROUP}/v1beta1/namespaces/default/widgets/st`).expect(200);
     assert.equal(beta.body.apiVersion, `${GROUP}/v1beta1`);
