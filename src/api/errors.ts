@@ -148,6 +148,21 @@ export function internalError(err: unknown): StatusError {
   return new StatusError(500, 'InternalError', `Internal error occurred: ${msg}`, { causes: [{ message: msg }] });
 }
 
+/** NewTooManyRequests: try again after the given seconds (a watch cache re-initialising). */
+export function tooManyRequests(message: string, retryAfterSeconds: number): StatusError {
+  return new StatusError(429, 'TooManyRequests', message, { retryAfterSeconds });
+}
+
+/** NewServerTimeout: the storage could not be reached in time (500 ServerTimeout, retry after the given seconds). */
+export function serverTimeout(gr: GroupResource, operation: string, retryAfterSeconds: number): StatusError {
+  return new StatusError(500, 'ServerTimeout', `The ${operation} operation against ${qualified(gr)} could not be completed at this time, please try again.`, {
+    name: operation,
+    ...(gr.group !== '' ? { group: gr.group } : {}),
+    kind: gr.resource,
+    retryAfterSeconds,
+  });
+}
+
 export function timeout(message: string, retryAfterSeconds: number): StatusError {
   return new StatusError(504, 'Timeout', `Timeout: ${message}`, { retryAfterSeconds });
 }

@@ -229,8 +229,10 @@ export class Registry {
   /** NamespaceLifecycle admission: no new content in missing or terminating namespaces. */
   private async checkNamespace(ns: string, gr: { group: string; resource: string }, name: string): Promise<void> {
     const namespaces = this.store('', 'namespaces');
-    let obj = await namespaces.cacher.get(namespaces.key(undefined, ns));
-    if (!obj) obj = (await namespaces.storage.get(namespaces.key(undefined, ns))) ?? undefined;
+    const key = namespaces.key(undefined, ns);
+    // A cache re-listing after an etcd outage cannot answer: etcd decides (and fails the write if it is still gone).
+    let obj = await namespaces.cacher.get(key).catch(() => undefined);
+    if (!obj) obj = (await namespaces.storage.get(key)) ?? undefined;
     if (!obj) throw notFound({ group: '', resource: 'namespaces' }, ns);
     const phase = (obj.status as { phase?: string } | undefined)?.phase;
     if (obj.metadata.deletionTimestamp || phase === 'Terminating') {

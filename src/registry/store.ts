@@ -14,7 +14,9 @@ import {
   invalid,
   notFound,
   successStatus,
+  serverTimeout,
   tooLargeResourceVersion,
+  tooManyRequests,
   type GroupResource,
   type Status,
 } from '../api/errors.ts';
@@ -217,7 +219,9 @@ export class GenericStore {
     const key = this.key(namespace, name);
     let obj: KObject | null | undefined;
     if (resourceVersion === '0') {
-      obj = await this.cacher.get(key);
+      obj = await this.cacher.get(key).catch((err: unknown) => {
+        throw this.storageError(err, name, 'get');
+      });
     } else {
       const want = parseRV(resourceVersion);
       if (want > 0) await this.ensureNotTooLarge(want);
@@ -231,7 +235,7 @@ export class GenericStore {
     try {
       return await this.storage.get(key);
     } catch (err) {
-      throw this.storageError(err, '');
+      throw this.storageError(err, '', 'get');
     }
   }
 
@@ -249,7 +253,9 @@ export class GenericStore {
     const exact = params.resourceVersionMatch === 'Exact';
     if (rv === '0' && !params.continue) {
       // Any version will do: serve from the watch cache (limit is ignored, as upstream's cacher does).
-      const res = await this.cacher.list(this.watchFilter(namespace, sel));
+      const res = await this.cacher.list(this.watchFilter(namespace, sel)).catch((err: unknown) => {
+        throw this.storageError(err, '', 'list');
+      });
       return { items: res.items, resourceVersion: String(res.revision) };
     }
     const limit = params.limit && params.limit > 0 ? params.limit : 0;
@@ -282,7 +288,7 @@ export class GenericStore {
         if (params.continue) throw continueExpired(this.resourcePrefix, startKey!);
         throw expired('The resourceVersion for the provided list is too old.');
       }
-      throw this.storageError(err, '');
+      throw this.storageError(err, '', 'list');
     }
     const out: ListResponse = { items: res.items, resourceVersion: String(res.revision) };
     if (res.nextKey) {
@@ -302,11 +308,13 @@ export class GenericStore {
     const initialEvents = params.sendInitialEvents ?? (rv === '' || rv === '0');
     let from: number;
     let initial: KObject[] = [];
-    await this.cacher.ready();
+    await this.cacher.ready().catch((err: unknown) => {
+      throw this.storageError(err, '', 'list');
+    });
     if (rv === '' && initialEvents) {
       // Consistent initial state: a fresh read from etcd, then the cache's events after it.
       const listed = await this.storage.list(this.scopePrefix(namespace), { filter: filter.matches }).catch((err) => {
-        throw this.storageError(err, '');
+        throw this.storageError(err, '', 'list');
       });
       initial = listed.items;
       from = listed.revision;
@@ -387,7 +395,9 @@ export class GenericStore {
     if (meta.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
     // Mutating admission sees the object before the server names it, so its refusals name the
     // generateName prefix (`pods "web-" is forbidden`), as upstream's do.
-    await this.hooks.admitCreate?.(obj);
+    await this.hooks.admitCreate?.(obj).catch((err: unknown) => {
+      throw this.storageError(err, meta.name ?? meta.generateName ?? '', 'create');
+    });
     if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
     meta.uid = randomUUID();
     meta.creationTimestamp = nowRFC3339();
@@ -400,8 +410,15 @@ export class GenericStore {
     this.strategy.prepareForCreate?.(obj);
     if (!opts.applied) trackUpdate(this.fieldsScope(), undefined, obj, opts.fieldManager ?? SERVER_MANAGER);
     this.validateCreate(obj);
-    if (this.decl.namespaced && this.deps.namespaceGate) await this.deps.namespaceGate(meta.namespace!, this.gr, meta.name!);
-    const finish = await this.hooks.beginCreate?.(obj, opts.dryRun === true);
+    if (this.decl.namespaced && this.deps.namespaceGate) {
+      await this.deps.namespaceGate(meta.namespace!, this.gr, meta.name!).catch((err: unknown) => {
+        throw this.storageError(err, meta.name!, 'create');
+      });
+    }
+    // Admission reads watch caches; one re-listing after an etcd outage answers 429, not an internal error.
+    const finish = await this.hooks.beginCreate?.(obj, opts.dryRun === true).catch((err: unknown) => {
+      throw this.storageError(err, meta.name!, 'create');
+    });
     if (opts.dryRun) return obj;
     try {
       const created = await this.storage.create(this.key(meta.namespace, meta.name!), obj);
@@ -415,7 +432,7 @@ export class GenericStore {
         }
         throw alreadyExists(this.gr, meta.name!);
       }
-      throw this.storageError(err, meta.name!);
+      throw this.storageError(err, meta.name!, 'create');
     }
   }
 
@@ -507,7 +524,11 @@ export class GenericStore {
         isCurrent = true;
         continue;
       }
-      const finish = opts.subresource ? undefined : await this.hooks.beginUpdate?.(next, current, opts.dryRun === true);
+      const finish = opts.subresource
+        ? undefined
+        : await this.hooks.beginUpdate?.(next, current, opts.dryRun === true).catch((err: unknown) => {
+            throw this.storageError(err, name, 'update');
+          });
       if (opts.dryRun) return next;
       // ShouldDeleteDuringUpdate: an object already being deleted goes once it has no finalizers —
       // unless a graceful deletion is still running (a pod's status writes during its grace period).
@@ -534,7 +555,7 @@ export class GenericStore {
         }
         if (err instanceof StorageError && err.code === 'Conflict') throw conflict(this.gr, name, OBJECT_MODIFIED);
         if (err instanceof StorageError && err.code === 'KeyNotFound') throw notFound(this.gr, name);
-        throw this.storageError(err, name);
+        throw this.storageError(err, name, 'update');
       }
     }
   }
@@ -701,7 +722,7 @@ export class GenericStore {
           return { object: obj, removed: false };
         } catch (err) {
           if (err instanceof StorageError && (err.code === 'Conflict' || err.code === 'KeyNotFound') && attempt < 20) continue;
-          throw this.storageError(err, name);
+          throw this.storageError(err, name, 'delete');
         }
       }
       if (options.dryRun) return { object: current, removed: true, status: this.deletedStatus(current) };
@@ -712,7 +733,7 @@ export class GenericStore {
       } catch (err) {
         if (err instanceof StorageError && err.code === 'KeyNotFound') throw notFound(this.gr, name);
         if (err instanceof StorageError && err.code === 'Conflict' && attempt < 20) continue;
-        throw this.storageError(err, name);
+        throw this.storageError(err, name, 'delete');
       }
     }
   }
@@ -741,10 +762,16 @@ export class GenericStore {
     return out;
   }
 
-  private storageError(err: unknown, name: string): StatusError {
+  /** storage/errors' Interpret*Error: the Status a storage failure answers with. */
+  private storageError(err: unknown, name: string, operation: 'get' | 'list' | 'create' | 'update' | 'delete'): StatusError {
     if (err instanceof StatusError) return err;
     if (err instanceof StorageError) {
       switch (err.code) {
+        case 'Unreachable':
+          // etcd cannot be reached: the client is told to retry, as upstream does.
+          return serverTimeout(this.gr, operation, 2);
+        case 'Reinitializing':
+          return tooManyRequests(err.message, 1);
         case 'KeyNotFound':
           return notFound(this.gr, name);
         case 'KeyExists':

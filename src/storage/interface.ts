@@ -2,7 +2,8 @@
 // The etcd implementation (etcd/store.ts) is the only code in Wheelhouse that talks to etcd.
 import type { KObject } from '../api/types.ts';
 
-export type StorageErrorCode = 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Compacted' | 'Unreachable';
+/** Reinitializing: a watch cache lost etcd and is listing again; it answers nothing until it has. */
+export type StorageErrorCode = 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Compacted' | 'Unreachable' | 'Reinitializing';
 
 export class StorageError extends Error {
   constructor(

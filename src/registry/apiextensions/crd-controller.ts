@@ -105,10 +105,14 @@ export class CRDController {
     // Whatever changed meanwhile is picked up by reconciling everything once more.
     const t = setTimeout(() => {
       this.timers.delete(t);
-      void this.crds.cacher.list({ matches: () => true }).then(({ items }) => {
-        for (const crd of items) this.enqueue(crd.metadata.name!);
-        for (const name of this.servedFrom.keys()) this.enqueue(name);
-      });
+      void this.crds.cacher
+        .list({ matches: () => true })
+        .then(({ items }) => {
+          for (const crd of items) this.enqueue(crd.metadata.name!);
+          for (const name of this.servedFrom.keys()) this.enqueue(name);
+        })
+        // The cache is still re-listing (etcd outage): the next resubscription tries again.
+        .catch(() => undefined);
       this.subscribe();
     }, 100);
     this.timers.add(t);

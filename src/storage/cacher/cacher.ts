@@ -112,6 +112,8 @@ export class Cacher {
   private closed = false;
   /** The snapshot is loaded and the etcd watch keeps it current (false while re-listing). */
   private synced = false;
+  /** The cache has held a full snapshot once (a later loss of etcd is a re-initialisation). */
+  private initializedOnce = false;
   readonly capacity: number;
   readonly index?: CacheIndex;
 
@@ -140,10 +142,30 @@ export class Cacher {
     return this.state.size;
   }
 
-  /** Starts (once) and resolves when the cache holds a full snapshot. */
+  /**
+   * Starts (once) and resolves when the cache holds a full snapshot. A cache that had one and lost
+   * etcd refuses at once (Reinitializing) rather than keep requests waiting while it lists again, as
+   * upstream's cacher answers 429 then.
+   */
   ready(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    if (this.initializedOnce) {
+      this.readyPromise ??= this.relist();
+      return Promise.reject(new StorageError('Reinitializing', this.prefix, 'storage is (re)initializing'));
+    }
     if (!this.readyPromise) this.readyPromise = this.init();
     return this.readyPromise;
+  }
+
+  /** Lists again after losing etcd, retrying every second until it can. */
+  private relist(): Promise<void> {
+    return this.init().catch(() => {
+      this.readyPromise = null;
+      if (this.closed) return;
+      setTimeout(() => {
+        if (!this.closed && !this.synced && !this.readyPromise) this.readyPromise = this.relist();
+      }, 1000).unref();
+    });
   }
 
   private async init(): Promise<void> {
@@ -166,6 +188,7 @@ export class Cacher {
       onError: (err) => this.reinitialize(err),
     });
     this.synced = true;
+    this.initializedOnce = true;
   }
 
   /** Keys of stored objects are rebuilt from metadata because objects do not carry them. */
@@ -284,11 +307,7 @@ export class Cacher {
       w.stop();
       w.sink.terminate(err);
     }
-    this.readyPromise = this.init().catch(() => {
-      // etcd unreachable: try again shortly; requests meanwhile wait on ready().
-      this.readyPromise = null;
-      setTimeout(() => void this.ready().catch(() => undefined), 1000).unref();
-    });
+    this.readyPromise = this.relist();
   }
 
   /** Snapshot of the cache, sorted by key as etcd would return it. */

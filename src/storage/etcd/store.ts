@@ -1,6 +1,6 @@
 // Storage on etcd through the etcd3 client. resourceVersion is the key's mod_revision, updates are
 // compare-and-swap transactions on it, and lists read bounded pages at one snapshot revision.
-import { Etcd3, type IOptions } from 'etcd3';
+import { Etcd3, GRPCDeadlineExceededError, GRPCUnavailableError, isRecoverableError, type IOptions } from 'etcd3';
 import type { KObject } from '../../api/types.ts';
 import {
   StorageError,
@@ -57,9 +57,17 @@ function isCompacted(err: unknown): boolean {
   return m.includes('compacted');
 }
 
-function unreachable(key: string, err: unknown): StorageError {
-  const m = err instanceof Error ? err.message : String(err);
-  return new StorageError('Unreachable', key, m);
+/**
+ * A failure to reach etcd (connection refused or lost, deadline, the client's circuit breaker open
+ * after repeated failures) becomes Unreachable, which the registry answers as upstream does (retry
+ * later); anything else etcd says is passed on as it is.
+ */
+function unreachable(key: string, err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  // The breaker's error is cockatiel's, which etcd3 does not re-export: it is known by its marker field.
+  const brokenCircuit = (err as { isBrokenCircuitError?: boolean }).isBrokenCircuitError === true;
+  const transient = brokenCircuit || isRecoverableError(err) || err instanceof GRPCDeadlineExceededError || err instanceof GRPCUnavailableError;
+  return transient ? new StorageError('Unreachable', key, err.message) : err;
 }
 
 export class EtcdStorage implements Storage {
@@ -99,7 +107,12 @@ export class EtcdStorage implements Storage {
   }
 
   async count(prefix: string): Promise<number> {
-    const res = await this.client.kv.range({ key: Buffer.from(prefix), range_end: prefixEnd(prefix), count_only: true });
+    let res;
+    try {
+      res = await this.client.kv.range({ key: Buffer.from(prefix), range_end: prefixEnd(prefix), count_only: true });
+    } catch (err) {
+      throw unreachable(prefix, err);
+    }
     this.seen(res.header.revision);
     return Number(res.count);
   }
@@ -189,7 +202,12 @@ export class EtcdStorage implements Storage {
       let current: KObject | null = null;
       if (expected === undefined) {
         // Read first so the deleted object can be returned; CAS on what was read.
-        const got = await this.client.kv.range({ key: k });
+        let got;
+        try {
+          got = await this.client.kv.range({ key: k });
+        } catch (err) {
+          throw unreachable(key, err);
+        }
         const kv = got.kvs[0] as RawKV | undefined;
         if (!kv) throw new StorageError('KeyNotFound', key, `key not found: ${key}`);
         current = decode(kv, kv.mod_revision);
@@ -228,6 +246,8 @@ export class EtcdStorage implements Storage {
       .create();
     let closed = false;
     watcher.on('data', (res) => {
+      // A watch given up after a disconnect may be re-attached by the client: its events are stale news.
+      if (closed) return;
       const headerRev = this.seen(res.header.revision);
       if (!res.events || res.events.length === 0) {
         handlers.onProgress?.(headerRev);
@@ -254,6 +274,14 @@ export class EtcdStorage implements Storage {
         }
       }
       if (out.length) handlers.onEvents(out, out[out.length - 1]!.revision);
+    });
+    // The client reconnects by itself; the cache must hear of the gap, end its watches and list again
+    // (upstream's watch requires a leader, so it fails the same way when etcd is gone).
+    watcher.on('disconnected', () => {
+      if (closed) return;
+      closed = true;
+      handlers.onError(new StorageError('Unreachable', prefix, 'etcd watch disconnected'));
+      void watcher.cancel().catch(() => undefined);
     });
     watcher.on('error', (err: Error) => {
       if (closed) return;
