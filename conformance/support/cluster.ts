@@ -20,6 +20,8 @@ export interface RunningCluster {
   output(): string;
   /** SIGTERM, wait for a clean exit (SIGKILL to the process group after a grace period), remove the state dir. */
   stop(): Promise<void>;
+  /** SIGKILL to the whole process group at once (a crash: nothing gets to clean up), then wait for the exit. */
+  crash(): Promise<void>;
 }
 
 export interface StartOptions {
@@ -108,6 +110,19 @@ export async function startCluster(opts: StartOptions = {}): Promise<RunningClus
       if (stopped) return;
       stopped = true;
       await killGroup(child, exitPromise, () => exited);
+      if (!opts.keepStateDir) rmSync(stateDir, { recursive: true, force: true });
+    },
+    crash: async () => {
+      if (stopped) return;
+      stopped = true;
+      if (!exited && child.pid !== undefined) {
+        try {
+          process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          child.kill('SIGKILL');
+        }
+      }
+      await Promise.race([exitPromise, sleep(5_000)]);
       if (!opts.keepStateDir) rmSync(stateDir, { recursive: true, force: true });
     },
   };
