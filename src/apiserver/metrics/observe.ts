@@ -4,7 +4,6 @@ import type { NextFunction, Request, Response } from 'express';
 import { qualifiedResource, type ResourceDecl } from '../../api/types.ts';
 import type { Registry } from '../../registry/registry.ts';
 import type { ResourceRoute } from '../paths.ts';
-import { bodyKind } from '../negotiate.ts';
 import type { ApiServerMetrics, RequestInfo } from './api-metrics.ts';
 
 /** What the resource handler leaves on `res.locals` for the metrics. */
@@ -28,7 +27,8 @@ function verbOf(req: Request, route: ResourceRoute): string {
     return collection ? 'LIST' : 'GET';
   }
   if (method === 'DELETE' && collection) return 'DELETECOLLECTION';
-  if (method === 'PATCH' && bodyKind(req.get('content-type'), true) === 'apply-patch') return 'APPLY';
+  // Read off the header itself: an unsupported Content-Type was already answered (415), not thrown again here.
+  if (method === 'PATCH' && (req.get('content-type') ?? '').toLowerCase().startsWith('application/apply-patch')) return 'APPLY';
   return method;
 }
 

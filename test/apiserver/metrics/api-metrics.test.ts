@@ -50,7 +50,10 @@ describe('/metrics', () => {
       .set('Content-Type', 'application/apply-patch+yaml')
       .send('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"m2"},"data":{"b":"2"}}')
       .expect(200);
+    // An unsupported patch type is answered 415 and still counted (as PATCH).
+    await request(app).patch('/api/v1/namespaces/default/configmaps/m1').set('Content-Type', 'application/x-nonsense').send('{}').expect(415);
     const text = await metrics();
+    assert.equal(sample(text, 'apiserver_request_total', { ...CM, verb: 'PATCH', scope: 'resource', code: '415' }), 1);
     assert.equal(sample(text, 'apiserver_request_total', { ...CM, verb: 'POST', scope: 'resource', code: '201' }), undefined, 'a create is not resource-scoped');
     assert.equal(sample(text, 'apiserver_request_total', { ...CM, verb: 'POST', scope: 'namespace', code: '201' }), 2);
     assert.equal(sample(text, 'apiserver_request_total', { ...CM, verb: 'POST', scope: 'namespace', code: '409' }), 1);
