@@ -154,6 +154,11 @@ export const CATALOG: readonly ResourceDecl[] = [
   declareResource({ group: 'apiregistration.k8s.io', version: 'v1', kind: 'APIService', namespaced: false, categories: ['api-extensions'], status: true }),
   declareResource({ group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', resource: 'priorityclasses', namespaced: false, shortNames: ['pc'] }),
   declareResource({ group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' }),
+  // Dynamic Resource Allocation objects, stored and served (nothing allocates them: docs/apis/resource.md).
+  declareResource({ group: 'resource.k8s.io', version: 'v1', kind: 'DeviceClass', resource: 'deviceclasses', namespaced: false }),
+  declareResource({ group: 'resource.k8s.io', version: 'v1', kind: 'ResourceClaim', status: true }),
+  declareResource({ group: 'resource.k8s.io', version: 'v1', kind: 'ResourceClaimTemplate' }),
+  declareResource({ group: 'resource.k8s.io', version: 'v1', kind: 'ResourceSlice', namespaced: false }),
   // Same keys as core/v1 events: both APIs serve one set of objects, stored as core Events (the
   // events.k8s.io strategy converts on the way in and out).
   declareResource({ group: 'events.k8s.io', version: 'v1', kind: 'Event', shortNames: ['ev'] }),
@@ -181,6 +186,7 @@ export const GROUP_ORDER: readonly string[] = [
   'coordination.k8s.io',
   'node.k8s.io',
   'discovery.k8s.io',
+  'resource.k8s.io',
   'flowcontrol.apiserver.k8s.io',
   // Groups from CustomResourceDefinitions rank here (priority 1000, by name), above metrics.k8s.io.
   CUSTOM_GROUPS,

@@ -16,6 +16,7 @@ import { eventsStrategies } from './events/index.ts';
 import { networkingStrategies } from './networking/index.ts';
 import { policyStrategies } from './policy/index.ts';
 import { rbacStrategies } from './rbac/index.ts';
+import { resourceStrategies } from './resource/index.ts';
 import { ensureBootstrapPolicy } from './rbac/ensure.ts';
 import { CachedPolicy } from '../auth/rbac/policy-cache.ts';
 import { RbacAuthorizer } from '../auth/rbac/authorizer.ts';
@@ -61,6 +62,7 @@ const STRATEGIES: Record<string, Record<string, Strategy>> = {
   'networking.k8s.io': networkingStrategies,
   policy: policyStrategies,
   'rbac.authorization.k8s.io': rbacStrategies,
+  'resource.k8s.io': resourceStrategies,
   'scheduling.k8s.io': schedulingStrategies,
   'storage.k8s.io': storageStrategies,
   'node.k8s.io': nodeStrategies,

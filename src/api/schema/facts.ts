@@ -226,6 +226,36 @@ const containerFields: Record<string, FieldFacts> = {
   volumeMounts: mergeMap('mountPath'),
 };
 
+/** resource.k8s.io list markers, Quantity and RawExtension fields (one version's package prefix). */
+function resourceFacts(pkg: string): Record<string, TypeFacts> {
+  const raw: FieldFacts = { ref: RAW_EXTENSION };
+  return {
+    [`${pkg}AllocatedDeviceStatus`]: { fields: { conditions: mapList('type'), data: raw } },
+    [`${pkg}CapacityRequestPolicy`]: { fields: { default: quantity, validValues: { ...atomic, elementRef: QUANTITY } } },
+    [`${pkg}CapacityRequestPolicyRange`]: { fields: { max: quantity, min: quantity, step: quantity } },
+    [`${pkg}CapacityRequirements`]: { fields: { requests: quantities } },
+    [`${pkg}Counter`]: { fields: { value: quantity } },
+    [`${pkg}Device`]: { fields: { bindingConditions: atomic, bindingFailureConditions: atomic, consumesCounters: atomic, taints: atomic } },
+    [`${pkg}DeviceAllocationConfiguration`]: { fields: { requests: atomic } },
+    [`${pkg}DeviceAllocationResult`]: { fields: { config: atomic, results: atomic } },
+    [`${pkg}DeviceCapacity`]: { fields: { value: quantity } },
+    [`${pkg}DeviceClaim`]: { fields: { config: atomic, constraints: atomic, requests: atomic } },
+    [`${pkg}DeviceClaimConfiguration`]: { fields: { requests: atomic } },
+    [`${pkg}DeviceClassSpec`]: { fields: { config: atomic, selectors: atomic } },
+    [`${pkg}DeviceConstraint`]: { fields: { requests: atomic } },
+    [`${pkg}DeviceRequest`]: { fields: { firstAvailable: atomic } },
+    [`${pkg}DeviceRequestAllocationResult`]: {
+      fields: { bindingConditions: atomic, bindingFailureConditions: atomic, consumedCapacity: quantities, tolerations: atomic },
+    },
+    [`${pkg}DeviceSubRequest`]: { fields: { selectors: atomic, tolerations: atomic } },
+    [`${pkg}ExactDeviceRequest`]: { fields: { selectors: atomic, tolerations: atomic } },
+    [`${pkg}NetworkDeviceData`]: { fields: { ips: atomic } },
+    [`${pkg}OpaqueDeviceConfiguration`]: { fields: { parameters: raw } },
+    [`${pkg}ResourceClaimStatus`]: { fields: { devices: mapList('driver', 'device', 'pool', 'shareID'), reservedFor: mergeMap('uid') } },
+    [`${pkg}ResourceSliceSpec`]: { fields: { devices: atomic, sharedCounters: atomic } },
+  };
+}
+
 export const TYPE_FACTS: Record<string, TypeFacts> = {
   // ---- apiextensions.k8s.io/v1 (1.35 fields the client's models predate)
   [`${APIEXTENSIONS}JSONSchemaProps`]: {
@@ -553,6 +583,9 @@ export const TYPE_FACTS: Record<string, TypeFacts> = {
   [`${DISCOVERY}EndpointPort`]: atomicStruct,
   [`${DISCOVERY}EndpointSlice`]: { fields: { endpoints: atomic, ports: atomic } },
 
+  // ---- resource.k8s.io/v1
+  ...resourceFacts('io.k8s.api.resource.v1.'),
+
   // ---- networking.k8s.io/v1
   ['io.k8s.api.networking.v1.HTTPIngressRuleValue']: { fields: { paths: atomic } },
   ['io.k8s.api.networking.v1.IPBlock']: { fields: { except: atomic } },
@@ -658,6 +691,69 @@ const metricFields = (containerResource: string): Record<string, string> => ({
   external:
     'external refers to a global metric that is not associated with any Kubernetes object. It allows autoscaling based on information coming from components running outside of cluster (for example length of queue in cloud messaging service, or QPS from loadbalancer running outside of cluster).',
 });
+
+const OPAQUE = 'Opaque provides driver-specific configuration parameters.';
+const CAPACITY_REQUIREMENTS =
+  "Capacity define resource requirements against each capacity.\n\nIf this field is unset and the device supports multiple allocations, the default value will be applied to each capacity according to requestPolicy. For the capacity that has no requestPolicy, default is the full capacity value.\n\nApplies to each device allocation. If Count > 1, the request fails if there aren't enough devices that meet the requirements. If AllocationMode is set to All, the request fails if there are devices that otherwise match the request, and have this capacity, with a value >= the requested amount, but which cannot be allocated to this request.";
+
+/** resource.k8s.io descriptions the client's models leave out (one version's package prefix). */
+function resourceDescriptions(pkg: string): Record<string, Record<string, string>> {
+  const objectMeta = { metadata: 'Standard object metadata' };
+  const listMeta = { metadata: 'Standard list metadata' };
+  return {
+    [`${pkg}AllocatedDeviceStatus`]: { networkData: 'NetworkData contains network-related information specific to the device.' },
+    [`${pkg}AllocationResult`]: {
+      devices: 'Devices is the result of allocating devices.',
+      nodeSelector: 'NodeSelector defines where the allocated resources are available. If unset, they are available everywhere.',
+    },
+    [`${pkg}DeviceAllocationConfiguration`]: { opaque: OPAQUE },
+    [`${pkg}DeviceClaimConfiguration`]: { opaque: OPAQUE },
+    [`${pkg}DeviceClassConfiguration`]: { opaque: OPAQUE },
+    [`${pkg}DeviceClass`]: {
+      ...objectMeta,
+      spec: 'Spec defines what can be allocated and how to configure it.\n\nThis is mutable. Consumers have to be prepared for classes changing at any time, either because they get updated or replaced. Claim allocations are done once based on whatever was set in classes at the time of allocation.\n\nChanging the spec automatically increments the metadata.generation number.',
+    },
+    [`${pkg}DeviceClassList`]: listMeta,
+    [`${pkg}DeviceSelector`]: { cel: 'CEL contains a CEL expression for selecting a device.' },
+    [`${pkg}DeviceSubRequest`]: { capacity: CAPACITY_REQUIREMENTS },
+    [`${pkg}ExactDeviceRequest`]: { capacity: CAPACITY_REQUIREMENTS },
+    [`${pkg}Device`]: {
+      nodeSelector:
+        'NodeSelector defines the nodes where the device is available.\n\nMust use exactly one term.\n\nMust only be set if Spec.PerDeviceNodeSelection is set to true. At most one of NodeName, NodeSelector and AllNodes can be set.',
+    },
+    [`${pkg}ResourceClaim`]: {
+      ...objectMeta,
+      spec: 'Spec describes what is being requested and how to configure it. The spec is immutable.',
+      status: 'Status describes whether the claim is ready to use and what has been allocated.',
+    },
+    [`${pkg}ResourceClaimSpec`]: { devices: 'Devices defines how to request devices.' },
+    [`${pkg}DeviceRequest`]: {
+      exactly: 'Exactly specifies the details for a single request that must be met exactly for the request to be satisfied.\n\nOne of Exactly or FirstAvailable must be set.',
+    },
+    [`${pkg}ResourceClaimList`]: listMeta,
+    [`${pkg}ResourceClaimStatus`]: { allocation: 'Allocation is set once the claim has been allocated successfully.' },
+    [`${pkg}ResourceClaimTemplate`]: {
+      ...objectMeta,
+      spec: 'Describes the ResourceClaim that is to be generated.\n\nThis field is immutable. A ResourceClaim will get created by the control plane for a Pod when needed and then not get updated anymore.',
+    },
+    [`${pkg}ResourceClaimTemplateList`]: listMeta,
+    [`${pkg}ResourceClaimTemplateSpec`]: {
+      metadata:
+        'ObjectMeta may contain labels and annotations that will be copied into the ResourceClaim when creating it. No other fields are allowed and will be rejected during validation.',
+      spec: 'Spec for the ResourceClaim. The entire content is copied unchanged into the ResourceClaim that gets created from this template. The same fields as in a ResourceClaim are also valid here.',
+    },
+    [`${pkg}ResourceSlice`]: {
+      ...objectMeta,
+      spec: 'Contains the information published by the driver.\n\nChanging the spec automatically increments the metadata.generation number.',
+    },
+    [`${pkg}ResourceSliceList`]: listMeta,
+    [`${pkg}ResourceSliceSpec`]: {
+      pool: 'Pool describes the pool that this ResourceSlice belongs to.',
+      nodeSelector:
+        'NodeSelector defines which nodes have access to the resources in the pool, when that pool is not limited to a single node.\n\nMust use exactly one term.\n\nExactly one of NodeName, NodeSelector, AllNodes, and PerDeviceNodeSelection must be set.',
+    },
+  };
+}
 
 export const FIELD_DESCRIPTIONS: Record<string, Record<string, string>> = {
   // ---- core/v1
@@ -1213,6 +1309,8 @@ export const FIELD_DESCRIPTIONS: Record<string, Record<string, string>> = {
   ['io.k8s.api.rbac.v1.ClusterRoleList']: { metadata: `Standard object's metadata.` },
   ['io.k8s.api.rbac.v1.RoleBindingList']: { metadata: `Standard object's metadata.` },
   ['io.k8s.api.rbac.v1.RoleList']: { metadata: `Standard object's metadata.` },
+  // ---- resource.k8s.io/v1 (fields typed by another model, and texts newer than the client's)
+  ...resourceDescriptions('io.k8s.api.resource.v1.'),
   // ---- authorization.k8s.io/v1
   ['io.k8s.api.authorization.v1.LocalSubjectAccessReview']: {
     metadata: `Standard list metadata. ${METADATA_INFO}`,
