@@ -14,6 +14,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   echo "installing npm dependencies..." >&2
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# The Python client suite (conformance/clients/python) runs the pinned `kubernetes` package from PyPI in a
+# venv of its own; reinstalled only when requirements.txt changes.
+PYDIR=conformance/clients/python
+if [ ! -x "$PYDIR/.venv/bin/python" ] || ! cmp -s "$PYDIR/requirements.txt" "$PYDIR/.venv/requirements.installed"; then
+  echo "installing the Python client suite's venv..." >&2
+  python3 -m venv "$PYDIR/.venv"
+  "$PYDIR/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$PYDIR/requirements.txt"
+  cp "$PYDIR/requirements.txt" "$PYDIR/.venv/requirements.installed"
+fi
 # The OpenAPI documents are generated, not committed: they are built from the pinned client-node models,
 # src/api/schema/facts.ts and the catalogue (about 2 s), so a fresh clone gets them here.
 node --import tsx scripts/gen-openapi.ts >/dev/null

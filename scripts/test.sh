@@ -7,4 +7,12 @@ bash scripts/setup.sh
 npx tsc -p tsconfig.json
 mapfile -t unit < <(find test -name '*.test.ts' | sort)
 mapfile -t conf < <(find conformance -name '*.test.ts' 2>/dev/null | sort)
-node --import tsx --test --test-concurrency=1 --test-reporter=spec "${unit[@]}" "${conf[@]}"
+# A second reporter records every result, so the conformance report is rebuilt from this same run.
+mkdir -p conformance/.results
+results=conformance/.results/test-results.jsonl
+status=0
+node --import tsx --test --test-concurrency=1 --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=./scripts/conformance/results-reporter.mjs --test-reporter-destination="$results" \
+  "${unit[@]}" "${conf[@]}" || status=$?
+node --import tsx scripts/conformance-report.ts --results "$results"
+exit "$status"

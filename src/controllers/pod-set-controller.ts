@@ -107,7 +107,12 @@ export abstract class PodSetController<S extends PodSet> implements Controller {
     const { namespace, name } = splitKey(objKey(set));
     let obj: S = structuredClone(set);
     for (let attempt = 0; ; attempt++) {
-      (obj as { status?: object }).status = status;
+      // The controller owns the counters, not the conditions: after a conflict the re-read object's
+      // conditions (which a client may have just written) are kept, as upstream sets only its own fields
+      // on the object it fetched again.
+      const fresh = (obj as { status?: { conditions?: unknown[] } }).status?.conditions;
+      const { conditions: _stale, ...counters } = status as { conditions?: unknown[] };
+      (obj as { status?: object }).status = attempt === 0 ? status : fresh ? { ...counters, conditions: fresh } : counters;
       try {
         await write(obj);
         return;

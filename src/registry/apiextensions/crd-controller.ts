@@ -183,14 +183,14 @@ export class CRDController {
       await this.finalize(crd);
       return;
     }
-    const next = await this.namesAndConditions(crd);
+    const naming = await this.naming(crd);
+    const next = structuredClone(crd);
+    naming(next);
     // Served before Established is written: a client that sees the condition can use the resource.
     await this.serve(next);
-    if (JSON.stringify(next.status) !== JSON.stringify(crd.status)) {
-      await this.writeStatus(name, (cur) => {
-        cur.status = next.status;
-      });
-    }
+    // Applied to the stored object as it is then, so status others wrote meanwhile (their own
+    // conditions) is kept, not replaced by the copy read above.
+    if (JSON.stringify(next.status) !== JSON.stringify(crd.status)) await this.writeStatus(name, naming);
   }
 
   private async requeueRefused(group: string, except: string): Promise<void> {
@@ -200,23 +200,25 @@ export class CRDController {
     }
   }
 
-  /** Naming and establishing: the status they give the CRD (written in one status write). */
-  private async namesAndConditions(crd: CustomResourceDefinition): Promise<CustomResourceDefinition> {
+  /**
+   * Naming and establishing: what they set in a CRD's status (acceptedNames, NamesAccepted, and
+   * Established until it is once true), as a change to apply to whichever copy is written.
+   */
+  private async naming(crd: CustomResourceDefinition): Promise<(target: CustomResourceDefinition) => void> {
     const { items } = await this.crds.cacher.list({ matches: () => true });
     const { names, condition: namesAccepted } = acceptNames(crd, items as CustomResourceDefinition[]);
-    const established = isConditionTrue(crd, 'Established');
-    const next = structuredClone(crd);
-    setCondition(next, namesAccepted);
-    if (names.plural !== '') (next.status ??= {}).acceptedNames = names;
-    if (!established) {
-      setCondition(
-        next,
-        namesAccepted.status === 'True'
-          ? { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }
-          : { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' },
-      );
-    }
-    return next;
+    return (target) => {
+      setCondition(target, namesAccepted);
+      if (names.plural !== '') (target.status ??= {}).acceptedNames = names;
+      if (!isConditionTrue(target, 'Established')) {
+        setCondition(
+          target,
+          namesAccepted.status === 'True'
+            ? { type: 'Established', status: 'True', reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' }
+            : { type: 'Established', status: 'False', reason: 'NotAccepted', message: 'not all names are accepted' },
+        );
+      }
+    };
   }
 
   private async writeStatus(name: string, change: (cur: CustomResourceDefinition) => void): Promise<KObject> {
