@@ -23,6 +23,18 @@ if [ ! -x "$PYDIR/.venv/bin/python" ] || ! cmp -s "$PYDIR/requirements.txt" "$PY
   "$PYDIR/.venv/bin/pip" install --quiet --disable-pip-version-check -r "$PYDIR/requirements.txt"
   cp "$PYDIR/requirements.txt" "$PYDIR/.venv/requirements.installed"
 fi
+# The client-go suite (conformance/clients/go) is compiled once into a gitignored test binary that its
+# node:test wrapper runs; rebuilt only when a Go source, go.mod or go.sum is newer than the binary.
+GODIR=conformance/clients/go
+GOBIN_TEST="$GODIR/.bin/clientgo.test"
+if [ ! -x "$GOBIN_TEST" ] || [ -n "$(find "$GODIR" -maxdepth 1 \( -name '*.go' -o -name 'go.mod' -o -name 'go.sum' \) -newer "$GOBIN_TEST")" ]; then
+  if command -v go >/dev/null 2>&1; then
+    echo "building the client-go suite (first time on a machine: module download and a cold compile of client-go, 2–4 minutes; later builds reuse Go's build cache)..." >&2
+    (cd "$GODIR" && go test -c -o .bin/clientgo.test .)
+  else
+    echo "warning: no Go toolchain; the client-go suite (conformance/clients/go.test.ts) will fail" >&2
+  fi
+fi
 # The OpenAPI documents are generated, not committed: they are built from the pinned client-node models,
 # src/api/schema/facts.ts and the catalogue (about 2 s), so a fresh clone gets them here.
 node --import tsx scripts/gen-openapi.ts >/dev/null
