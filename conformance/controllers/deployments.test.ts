@@ -6,9 +6,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { clusterForFile } from '../support/cluster.ts';
-import { findKubectlBinaries, show, type KubectlBinary, type KubectlResult, kubectlForSuite } from '../support/kubectl.ts';
+import { spreadKubectlBinaries, show, type KubectlBinary, type KubectlResult, kubectlForSuite } from '../support/kubectl.ts';
 
-const binaries = findKubectlBinaries();
+// Oldest, newest and PATH's kubectl: the behaviour under test is the server's (test-time budget).
+const binaries = spreadKubectlBinaries();
 
 const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 

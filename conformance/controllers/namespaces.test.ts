@@ -11,10 +11,11 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { after, before, describe, it } from 'node:test';
 import { REPO_ROOT, startCluster, type RunningCluster } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
+import { spreadKubectlBinaries, Kubectl, show, type KubectlBinary, kubectlForSuite } from '../support/kubectl.ts';
 import { AGE, expectBlock } from '../support/table.ts';
 
-const binaries = findKubectlBinaries();
+// Oldest, newest and PATH's kubectl: the behaviour under test is the server's (test-time budget).
+const binaries = spreadKubectlBinaries();
 
 // Filled in by `before`; the suites' kubectls read its kubeconfig when they run.
 const cluster = {} as RunningCluster;

@@ -7,10 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { clusterForFile } from '../support/cluster.ts';
-import { findKubectlBinaries, Kubectl, show, type KubectlBinary, type KubectlResult } from '../support/kubectl.ts';
+import { spreadKubectlBinaries, Kubectl, show, type KubectlBinary, type KubectlResult } from '../support/kubectl.ts';
 import { AGE, expectBlock, parseBlock } from '../support/table.ts';
 
-const binaries = findKubectlBinaries();
+// Oldest, newest and PATH's kubectl: the behaviour under test is the server's (test-time budget).
+const binaries = spreadKubectlBinaries();
 
 const cluster = clusterForFile({ args: ['--runtime-latency-scale', '0.1'] });
 

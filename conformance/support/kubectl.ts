@@ -71,6 +71,18 @@ export function findKubectlBinaries(): KubectlBinary[] {
   return found;
 }
 
+/**
+ * The oldest and newest versioned kubectl and PATH's: for suites about controller or node behaviour,
+ * where the versions in between print the same. The kubectl, write, explain and CRD suites run every
+ * version (findKubectlBinaries), as the client matrix asks.
+ */
+export function spreadKubectlBinaries(): KubectlBinary[] {
+  const all = findKubectlBinaries();
+  const versioned = all.filter((b) => !b.onPath);
+  const keep = new Set([versioned[0], versioned[versioned.length - 1], ...all.filter((b) => b.onPath)]);
+  return all.filter((b) => keep.has(b));
+}
+
 export interface KubectlResult {
   /** The command line, for messages. */
   command: string;
