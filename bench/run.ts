@@ -9,15 +9,25 @@ import { machine } from './lib/machine.ts';
 import { installTeardownHandlers, teardownAll } from './lib/procs.ts';
 import { renderTable } from './lib/table.ts';
 import { apiScenario } from './scenarios/api.ts';
+import { coldstartScenario } from './scenarios/coldstart.ts';
+import { fuzzScenario } from './scenarios/fuzz.ts';
 import { schedulerScenario } from './scenarios/scheduler.ts';
 import type { BenchOptions, ResultRow, Scenario } from './scenarios/types.ts';
+import { watchScenario } from './scenarios/watch.ts';
 
-const SCENARIOS: Scenario[] = [schedulerScenario, apiScenario];
+const SCENARIOS: Scenario[] = [schedulerScenario, apiScenario, watchScenario, coldstartScenario, fuzzScenario];
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 function intList(v: string): number[] {
   const out = v.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
   if (out.some((n) => !Number.isInteger(n) || n <= 0)) throw new InvalidArgumentError('must be positive integers, comma-separated');
+  return out;
+}
+
+/** Node counts: 0 is an API-only cluster (coldstart). */
+function sizeList(v: string): number[] {
+  const out = v.split(',').map((s) => Number(s.trim().replace(/_/g, '')));
+  if (out.some((n) => !Number.isInteger(n) || n < 0)) throw new InvalidArgumentError('must be non-negative integers, comma-separated');
   return out;
 }
 
@@ -38,13 +48,17 @@ const list = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
 const program = new Command('bench')
   .description('Wheelhouse benchmarks')
   .option('--scenario <names>', `comma-separated scenarios (${SCENARIOS.map((s) => s.name).join(', ')})`, list, SCENARIOS.map((s) => s.name))
-  .option('--nodes <n,...>', 'cluster sizes in nodes (e.g. 100,1000,5000)', intList, [100, 1000])
+  .option('--nodes <n,...>', 'cluster sizes in nodes (e.g. 100,1000,5000; default per scenario: scheduler 100,1000, watch 1000, coldstart 0,3,100)', sizeList, [100, 1000])
   .option('--pods <n,...>', 'pods per size (one value for all sizes, or one per size); default depends on the size', intList)
   .option('--mode <modes>', 'scheduler: precreated, streaming (default both)', list)
   .option('--concurrency <n>', 'load generator requests in flight', positiveInt, 32)
   .option('--clients <n,...>', 'api: concurrent clients, one measurement each', intList, [1, 16, 256])
-  .option('--ops <n>', 'api: operations per verb and client count (lists: a quarter of it)', positiveInt, 2000)
+  .option('--ops <n>', 'api: operations per verb and client count (lists: a quarter of it); fuzz: requests to send', positiveInt, 2000)
   .option('--list-size <n>', 'api: pods in the namespace the list calls read', positiveInt, 100)
+  .option('--repeat <n>', 'coldstart: starts per size (medians reported)', positiveInt, 3)
+  .option('--write-rate <n>', 'watch: writes per second during the load', positiveInt, 500)
+  .option('--write-seconds <n>', 'watch: how long the write load lasts', positiveInt, 20)
+  .option('--unfiltered-watches <n>', 'watch: unfiltered pod watches beside the one per node', nonNegativeInt, 100)
   .option('--create-rate <n>', 'scheduler streaming: create pods at most n per second (default: as fast as --concurrency allows)', positiveInt)
   .option('--timeout <seconds>', 'budget for each scenario; cases past it are skipped and reported', positiveInt, 600)
   .option('--cpu-prof <procs>', 'run these under node --cpu-prof and print their hot spots: scheduler, server', list, [] as string[])
@@ -61,6 +75,10 @@ const opts = program.opts<{
   pods?: number[];
   mode?: string[];
   concurrency: number;
+  repeat: number;
+  writeRate: number;
+  writeSeconds: number;
+  unfilteredWatches: number;
   clients: number[];
   ops: number;
   listSize: number;
@@ -93,6 +111,11 @@ const scenarios = opts.scenario.map((name) => {
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const options: BenchOptions = {
   nodes: opts.nodes,
+  nodesGiven: program.getOptionValueSource('nodes') === 'cli',
+  repeat: opts.repeat,
+  writeRate: opts.writeRate,
+  writeSeconds: opts.writeSeconds,
+  unfilteredWatches: opts.unfilteredWatches,
   pods: opts.pods,
   modes: opts.mode,
   concurrency: opts.concurrency,

@@ -24,6 +24,8 @@ export interface Component {
   logPath: string;
   /** When the component printed its ready line (performance.now() ms). */
   readyAt: number;
+  /** The match of its ready pattern in its output (groups: addresses it printed). */
+  readyMatch?: RegExpExecArray;
   stop(): Promise<void>;
 }
 
@@ -138,7 +140,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         // Generous: a scheduler drains its queued Event writes before exiting, and --cpu-prof needs a clean exit.
         const component: Component = { proc, pid: proc.child.pid!, logPath, readyAt: 0, stop: () => proc.stop(60_000) };
         components.push(component);
-        await waitForLine(proc, ready, copts.timeoutMs ?? startTimeout, name, logPath);
+        component.readyMatch = await waitForLine(proc, ready, copts.timeoutMs ?? startTimeout, name, logPath);
         component.readyAt = performance.now();
         return component;
       },

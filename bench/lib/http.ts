@@ -113,6 +113,14 @@ export class ApiClient {
    * called or the stream fails. Resolves with how it ended. Runs on its own connection (not the pool).
    */
   watch(path: string, onEvent: (ev: WatchEvent) => void): { done: Promise<'ended' | 'aborted'>; abort: () => void } {
+    return this.watchLines(path, (line) => onEvent(JSON.parse(line) as WatchEvent));
+  }
+
+  /**
+   * A watch stream as raw event lines (JSON text, not parsed): for readers of many streams that only
+   * need a field or two and cannot afford a full parse per event. Otherwise as watch().
+   */
+  watchLines(path: string, onLine: (line: string) => void): { done: Promise<'ended' | 'aborted'>; abort: () => void } {
     let req: http.ClientRequest | undefined;
     let aborted = false;
     const done = new Promise<'ended' | 'aborted'>((resolve, reject) => {
@@ -129,7 +137,7 @@ export class ApiClient {
           buf += chunk;
           const lines = buf.split('\n');
           buf = lines.pop()!;
-          for (const line of lines) if (line.trim()) onEvent(JSON.parse(line) as WatchEvent);
+          for (const line of lines) if (line.trim()) onLine(line);
         });
         res.on('end', () => resolve(aborted ? 'aborted' : 'ended'));
         res.on('error', (err) => (aborted ? resolve('aborted') : reject(err)));

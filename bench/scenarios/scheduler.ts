@@ -13,6 +13,7 @@ import { busyMs, hotSpots, inclusiveUnder } from '../lib/cpuprofile.ts';
 import { startCluster, type Cluster, type Component } from '../lib/cluster.ts';
 import { pool, sleep, type ApiClient, type WatchEvent } from '../lib/http.ts';
 import { delta, etcdClientURL, scrape, type EtcdDelta, type Metrics } from '../lib/etcd-metrics.ts';
+import { histogramDelta, sumOf, type HistogramSummary } from '../lib/prom.ts';
 import { LatencyProbe } from '../lib/probe.ts';
 import { ProcSampler, waitForQuietHost, type ProcStats } from '../lib/procs.ts';
 import { percentile, throughput } from '../lib/stats.ts';
@@ -175,6 +176,21 @@ function triple(cpu: Record<string, Record<string, number | undefined>>, field: 
 
 const mb = (b: number | undefined) => (b === undefined ? undefined : b / MiB);
 
+interface SchedulerFigures {
+  attempts: Record<'scheduled' | 'unschedulable' | 'error', number>;
+  podSchedulingSeconds: HistogramSummary;
+  attemptSeconds: HistogramSummary;
+}
+
+function schedulerFigures(m: Metrics): SchedulerFigures {
+  const attempts = (result: string) => sumOf(m, 'scheduler_schedule_attempts_total', { result });
+  return {
+    attempts: { scheduled: attempts('scheduled'), unschedulable: attempts('unschedulable'), error: attempts('error') },
+    podSchedulingSeconds: histogramDelta(undefined, m, 'scheduler_pod_scheduling_duration_seconds'),
+    attemptSeconds: histogramDelta(undefined, m, 'scheduler_scheduling_attempt_duration_seconds', { result: 'scheduled' }),
+  };
+}
+
 export const schedulerScenario: Scenario = {
   name: 'scheduler',
   description: 'pods bound per second by `wheelhouse scheduler` (a separate process) on N API-registered nodes',
@@ -193,6 +209,9 @@ export const schedulerScenario: Scenario = {
     'CPU ms/pod srv/etcd/sched',
     'others CPU %',
     'probe p50/p99 ms',
+    'sched attempts s/u/e',
+    'sched e2e p50/p99 ms',
+    'sched attempt p50/p99 ms',
   ],
   legend: [
     'precreated: every pod exists before `wheelhouse scheduler` starts (a backlog). streaming: the scheduler is up and synced, then the pods are created (bounded concurrency).',
@@ -201,6 +220,8 @@ export const schedulerScenario: Scenario = {
     'create/s: pod creates per second the API server completed (the bench, --concurrency in flight).',
     'RSS: peak of the `wheelhouse up` process (API server + node IPAM) and of the scheduler. CPU %: of one core, first to last bind; ms/pod: that CPU per pod bound.',
     'others CPU %: the rest of the host over the same span — a noisy neighbour shows here. probe: a namespace GET every 50 ms during binding (what another client waits).',
+    'sched …: from the scheduler\'s own /metrics (--metrics-bind-address) at the end: scheduler_schedule_attempts_total by result (scheduled/unschedulable/error); e2e = scheduler_pod_scheduling_duration_seconds',
+    '(first queued → bound); attempt = scheduler_scheduling_attempt_duration_seconds{result="scheduled"} (cycle start → bound). Quantiles are bucket estimates, as histogram_quantile gives.',
   ],
 
   cases(o: BenchOptions): Case[] {
@@ -235,6 +256,7 @@ export const schedulerScenario: Scenario = {
     let probeRef: LatencyProbe | undefined;
     const watches: { stop: () => void }[] = [];
     let etcd: EtcdDelta | undefined;
+    let schedulerMetrics: SchedulerFigures | undefined;
     const createWindow = { start: Number.NaN, end: Number.NaN };
     try {
       cluster = await startCluster({ repo: ctx.repo, nodeFlags: prof('server'), keepState: o.keepState, log: ctx.log });
@@ -295,7 +317,12 @@ export const schedulerScenario: Scenario = {
       };
       const startScheduler = async () => {
         const spawnedAt = performance.now();
-        scheduler = await cluster!.spawnComponent('scheduler', ['scheduler', '--kubeconfig', cluster!.kubeconfig], /scheduler \S+ running/, { nodeFlags: prof('scheduler') });
+        scheduler = await cluster!.spawnComponent(
+          'scheduler',
+          ['scheduler', '--kubeconfig', cluster!.kubeconfig, '--metrics-bind-address', '127.0.0.1:0'],
+          /scheduler metrics at (\S+)\/metrics\n[\s\S]*?scheduler \S+ running/,
+          { nodeFlags: prof('scheduler') },
+        );
         procs.add('scheduler', scheduler.pid);
         metrics.schedulerStartSeconds = (scheduler.readyAt - spawnedAt) / 1000;
         ctx.log(`scheduler ready after ${(metrics.schedulerStartSeconds as number).toFixed(1)} s`);
@@ -336,6 +363,10 @@ export const schedulerScenario: Scenario = {
           }
           return boundAt.size >= pods;
         });
+        // The scheduler's own account of the same binds, beside the client-side figures.
+        const base = scheduler?.readyMatch?.[1];
+        const m = base ? await scrape(base) : undefined;
+        if (m) schedulerMetrics = schedulerFigures(m);
       } finally {
         stats = procs.end();
         await probe.stop();
@@ -417,6 +448,7 @@ export const schedulerScenario: Scenario = {
     }
     if (Object.keys(profiles).length) metrics.profiles = profiles;
 
+    if (schedulerMetrics) metrics.schedulerMetrics = schedulerMetrics;
     const lat = metrics.latencyMs as { p50: number; p99: number } | undefined;
     return {
       scenario: 'scheduler',
@@ -438,6 +470,9 @@ export const schedulerScenario: Scenario = {
         'CPU ms/pod srv/etcd/sched': triple(cpu, 'msPerPod', 2),
         'others CPU %': fmt(cpu.others?.percentOfCore),
         'probe p50/p99 ms': probeResult?.count ? `${fmt(probeResult.p50Ms, 1)}/${fmt(probeResult.p99Ms, 1)}` : '–',
+        'sched attempts s/u/e': schedulerMetrics ? `${schedulerMetrics.attempts.scheduled}/${schedulerMetrics.attempts.unschedulable}/${schedulerMetrics.attempts.error}` : '–',
+        'sched e2e p50/p99 ms': schedulerMetrics ? `${fmt(schedulerMetrics.podSchedulingSeconds.p50 * 1000)}/${fmt(schedulerMetrics.podSchedulingSeconds.p99 * 1000)}` : '–',
+        'sched attempt p50/p99 ms': schedulerMetrics ? `${fmt(schedulerMetrics.attemptSeconds.p50 * 1000, 1)}/${fmt(schedulerMetrics.attemptSeconds.p99 * 1000, 1)}` : '–',
       },
     };
   },

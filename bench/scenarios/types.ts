@@ -4,6 +4,15 @@
 export interface BenchOptions {
   /** Cluster sizes in nodes (scenarios that do not scale with nodes may ignore it). */
   nodes: number[];
+  /** Whether --nodes was given (else scenarios with their own default sizes use those). */
+  nodesGiven: boolean;
+  /** coldstart: starts per size (medians reported). */
+  repeat: number;
+  /** watch: writes per second of the load, and for how long. */
+  writeRate: number;
+  writeSeconds: number;
+  /** watch: unfiltered pod watches beside the one per node. */
+  unfilteredWatches: number;
   /** Pods per size, or undefined for the scenario's default for that size. */
   pods?: number[];
   /** Scenario-specific variants (scheduler: precreated, streaming). */

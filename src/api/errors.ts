@@ -195,3 +195,8 @@ export function successStatus(details?: StatusDetails): Status {
   if (details) s.details = details;
   return s;
 }
+
+/** 413 RequestEntityTooLarge (NewRequestEntityTooLargeError): `Request entity too large: limit is 3145728`. */
+export function requestEntityTooLarge(message: string): StatusError {
+  return new StatusError(413, 'RequestEntityTooLarge', `Request entity too large: ${message}`);
+}

@@ -512,5 +512,9 @@ export function strictDecodingErrors(text: string | undefined, value: unknown, s
 
 /** The `Warning` header value for one problem: code 299, agent "-", and the text as a quoted string. */
 export function warningHeader(text: string): string {
-  return `299 - "${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  const quoted = `299 - "${text.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  // Node refuses header values with control or non-Latin-1 characters (a 500); Go writes line breaks as
+  // spaces and the UTF-8 bytes as they are, which is what the Latin-1 view of those bytes sends.
+  // eslint-disable-next-line no-control-regex
+  return Buffer.from(quoted.replace(/[\x00-\x08\x0a-\x1f\x7f]/g, ' '), 'utf8').toString('latin1');
 }

@@ -19,8 +19,12 @@ import { VERSION_INFO } from './version.ts';
 import { ApiServerMetrics } from './metrics/api-metrics.ts';
 import { etcdTypeOf, observeRequests, storedObjectCounts, type RequestLocals } from './metrics/observe.ts';
 import { InstrumentedStorage } from '../storage/instrumented.ts';
+import { AuditLog } from './filters/audit.ts';
+import { readRequestBody } from './filters/body-limit.ts';
+import { answerUnhandled } from './filters/unhandled.ts';
+import { maxInFlight, type MaxInFlightOptions } from './filters/max-inflight.ts';
 
-export interface ApiServerOptions extends RegistryOptions {
+export interface ApiServerOptions extends RegistryOptions, MaxInFlightOptions {
   storage: Storage;
   host?: string;
   port?: number;
@@ -30,6 +34,13 @@ export interface ApiServerOptions extends RegistryOptions {
   skipBootstrap?: boolean;
   /** The built-in metrics.k8s.io API (what metrics-server would serve): scrape interval and limits. */
   metrics?: MetricsScraperOptions;
+  /** Where the audit log goes (kube-apiserver --audit-log-path; `-` for stdout); unset: no audit log. */
+  auditLogPath?: string;
+}
+
+/** The filters every request passes before it is routed (upstream's handler chain). */
+export interface FilterOptions extends MaxInFlightOptions {
+  audit?: AuditLog;
 }
 
 export interface ApiServer {
@@ -47,13 +58,17 @@ export function createApp(
   storage: Storage,
   metrics?: MetricsAPI,
   apiMetrics?: ApiServerMetrics,
+  filters: FilterOptions = {},
 ): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
+  if (apiMetrics) app.use(observeRequests(apiMetrics));
+  // As upstream's chain: the audit filter sees the 429s of the max-in-flight filter inside it.
+  if (filters.audit) app.use(filters.audit.middleware());
+  app.use(maxInFlight(filters, apiMetrics));
   if (apiMetrics) {
-    app.use(observeRequests(apiMetrics));
     app.get('/metrics', async (_req, res) => {
       try {
         reply(res, 200, apiMetrics.contentType, await apiMetrics.text());
@@ -63,7 +78,7 @@ export function createApp(
     });
   }
   const ctx: ServerContext = { registry, discovery };
-  const rawBody = express.raw({ type: () => true, limit: '3mb' });
+  const rawBody = readRequestBody();
 
   app.get(['/healthz', '/livez'], (_req, res) => {
     reply(res, 200, 'text/plain; charset=utf-8', 'ok');
@@ -144,6 +159,7 @@ export function createApp(
       sendError(res, err);
     }
   });
+  app.use(answerUnhandled);
   return app;
 }
 
@@ -179,7 +195,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const metrics = new MetricsAPI(registry, opts.metrics);
   const discovery = new Discovery([...registry.decls, ...METRICS_DECLS]);
   registry.onDeclsChange(() => discovery.rebuild([...registry.decls, ...METRICS_DECLS]));
-  const app = createApp(registry, discovery, opts.storage, metrics, apiMetrics);
+  const audit = opts.auditLogPath ? new AuditLog({ path: opts.auditLogPath }) : undefined;
+  const app = createApp(registry, discovery, opts.storage, metrics, apiMetrics, { ...opts, audit });
   const host = opts.host ?? '127.0.0.1';
   const server = http.createServer({ keepAliveTimeout: 65_000, requestTimeout: 0 }, app);
   await new Promise<void>((resolve, reject) => {
@@ -229,6 +246,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
         server.close(() => resolve());
         for (const s of sockets) s.destroy();
       });
+      await audit?.close();
     },
   };
 }

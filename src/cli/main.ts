@@ -7,7 +7,9 @@ import { scaleRuntimeLatencies } from '../kubelet/runtime/hollow.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { ControllerManager } from '../controllers/manager.ts';
 import { goDurationMs, nonNegative } from './flags.ts';
+import { bindAddress, serveMetrics, type BindAddress } from './metrics-endpoint.ts';
 import { up } from './up.ts';
+import { addApiServerFilterFlags, apiServerFilterOptions } from './apiserver-flags.ts';
 
 function int(v: string): number {
   const n = Number(v);
@@ -55,8 +57,7 @@ function onSignals(stop: () => Promise<void>): void {
 
 const program = new Command('wheelhouse').description('A Kubernetes control plane on real etcd');
 
-program
-  .command('up')
+addApiServerFilterFlags(program.command('up'))
   .description('run the whole cluster in the foreground until SIGINT/SIGTERM')
   .option('--port <port>', 'API server port (0 picks a free one)', int, 6443)
   .option('--host <host>', 'loopback address to listen on', '127.0.0.1')
@@ -72,6 +73,8 @@ program
   .option('--metric-resolution <duration>', 'how often the metrics.k8s.io API scrapes the kubelets while in use (Go duration; default 15s, as metrics-server)', goDurationMs)
   .option('--horizontal-pod-autoscaler-sync-period <duration>', 'how often every HorizontalPodAutoscaler is reconciled (Go duration; default 15s)', goDurationMs)
   .option('--horizontal-pod-autoscaler-downscale-stabilization <duration>', 'default scale-down stabilization window (Go duration; default 5m)', goDurationMs)
+  .option('--scheduler-metrics-bind-address <host:port>', 'serve the embedded scheduler\'s /metrics here (default: not served)', bindAddress)
+  .option('--controller-manager-metrics-bind-address <host:port>', 'serve the embedded controller manager\'s /metrics here (default: not served)', bindAddress)
   .action(
     async (o: {
       port: number;
@@ -86,10 +89,17 @@ program
       runtimeLatencyScale?: number;
       disableAdmissionPlugins?: string;
       metricResolution?: number;
+      maxRequestsInflight: number;
+      maxMutatingRequestsInflight: number;
+      auditLogPath?: string;
       horizontalPodAutoscalerSyncPeriod?: number;
       horizontalPodAutoscalerDownscaleStabilization?: number;
+      schedulerMetricsBindAddress?: BindAddress;
+      controllerManagerMetricsBindAddress?: BindAddress;
     }) => {
       const cluster = await up({
+        schedulerMetricsBindAddress: o.schedulerMetricsBindAddress,
+        controllerManagerMetricsBindAddress: o.controllerManagerMetricsBindAddress,
         metricResolutionMs: o.metricResolution,
         // Only the flags given; the controller manager keeps its defaults for the rest.
         hpaTimings: Object.fromEntries(
@@ -106,7 +116,9 @@ program
         etcdPrefix: o.etcdPrefix,
         runtimeLatencyScale: o.runtimeLatencyScale,
         disabledAdmissionPlugins: o.disableAdmissionPlugins?.split(',').map((s) => s.trim()).filter(Boolean),
+        apiserverFilters: apiServerFilterOptions(o, (line) => console.error(line)),
       });
+      for (const [what, endpoint] of Object.entries(cluster.metricsEndpoints)) console.log(`${what} metrics at ${endpoint.url}`);
       console.log(`Wheelhouse is up at ${cluster.apiserver.url}; use it with: export KUBECONFIG=${cluster.kubeconfigPath}`);
       onSignals(() => cluster.stop());
     },
@@ -172,11 +184,17 @@ program
   .option('--kubeconfig <path>', 'kubeconfig of the cluster (default: $KUBECONFIG or ~/.kube/config)')
   .option('--server <url>', 'API server URL, instead of a kubeconfig')
   .option('--scheduler-name <name>', 'schedulerName of the pods to schedule', 'default-scheduler')
-  .action(async (o: { kubeconfig?: string; server?: string; schedulerName: string }) => {
+  .option('--metrics-bind-address <host:port>', 'serve /metrics (Prometheus text) here (default: not served)', bindAddress)
+  .action(async (o: { kubeconfig?: string; server?: string; schedulerName: string; metricsBindAddress?: BindAddress }) => {
     const scheduler = new Scheduler({ kubeConfig: clientConfig(o), schedulerName: o.schedulerName, log: (line) => console.error(line) });
+    const endpoint = o.metricsBindAddress ? await serveMetrics(scheduler.metrics.registry, o.metricsBindAddress) : undefined;
+    if (endpoint) console.log(`scheduler metrics at ${endpoint.url}`);
     await scheduler.start();
     console.log(`scheduler ${o.schedulerName} running`);
-    onSignals(() => scheduler.stop());
+    onSignals(async () => {
+      await scheduler.stop();
+      await endpoint?.close();
+    });
   });
 
 program
@@ -203,6 +221,7 @@ program
   .option('--horizontal-pod-autoscaler-initial-readiness-delay <duration>', 'readiness changes this soon after start are initial (Go duration; default 30s)', goDurationMs)
   .option('--resource-quota-sync-period <duration>', 'how often every quota\'s usage is recalculated in full (Go duration; default 5m)', goDurationMs)
   .option('--pvclaimbinder-sync-period <duration>', 'how often the volume binder resyncs claims and volumes (Go duration; default 15s)', goDurationMs)
+  .option('--metrics-bind-address <host:port>', 'serve /metrics (Prometheus text) here (default: not served)', bindAddress)
   .action(
     async (o: {
       kubeconfig?: string;
@@ -226,6 +245,7 @@ program
       horizontalPodAutoscalerInitialReadinessDelay?: number;
       resourceQuotaSyncPeriod?: number;
       pvclaimbinderSyncPeriod?: number;
+      metricsBindAddress?: BindAddress;
     }) => {
       const log = (line: string) => console.error(line);
       const manager = new ControllerManager({
@@ -263,9 +283,14 @@ program
         },
         log,
       });
+      const endpoint = o.metricsBindAddress ? await serveMetrics(manager.metrics, o.metricsBindAddress) : undefined;
+      if (endpoint) console.log(`controller manager metrics at ${endpoint.url}`);
       await manager.start();
       console.log(`controller manager ${manager.identity ?? ''} started`);
-      onSignals(() => manager.stop());
+      onSignals(async () => {
+        await manager.stop();
+        await endpoint?.close();
+      });
     },
   );
 

@@ -13,7 +13,9 @@ import { scaleRuntimeLatencies } from '../kubelet/runtime/hollow.ts';
 import { Scheduler } from '../scheduler/scheduler.ts';
 import { EtcdStorage } from '../storage/etcd/store.ts';
 import { startEtcd, type EmbeddedEtcd } from './etcd-supervisor.ts';
+import { serveMetrics, type BindAddress, type MetricsEndpoint } from './metrics-endpoint.ts';
 import { writeKubeconfig } from './kubeconfig.ts';
+import type { ApiServerFilterOptions } from './apiserver-flags.ts';
 
 export interface UpOptions {
   port: number;
@@ -34,8 +36,13 @@ export interface UpOptions {
   runtimeLatencyScale?: number;
   /** How often the built-in metrics.k8s.io API scrapes the kubelets (metrics-server --metric-resolution; default 15 s). */
   metricResolutionMs?: number;
+  /** The API server's max-in-flight limits and audit log (kube-apiserver's flags of those names). */
+  apiserverFilters?: ApiServerFilterOptions;
   /** HPA timings of the in-process controller manager (kube-controller-manager's --horizontal-pod-autoscaler-* flags). */
   hpaTimings?: Partial<Pick<ControllerTimings, 'hpaSyncPeriodMs' | 'hpaDownscaleStabilizationMs'>>;
+  /** Serve the embedded scheduler's / controller manager's /metrics there (default: not served). */
+  schedulerMetricsBindAddress?: BindAddress;
+  controllerManagerMetricsBindAddress?: BindAddress;
   log?: (line: string) => void;
 }
 
@@ -46,6 +53,8 @@ export interface RunningCluster {
   nodeHost?: NodeHost;
   scheduler?: Scheduler;
   controllerManager?: ControllerManager;
+  /** The components' /metrics endpoints that were asked for, by component (scheduler, controller manager). */
+  metricsEndpoints: Record<string, MetricsEndpoint>;
   stop(): Promise<void>;
 }
 
@@ -67,7 +76,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const storage = new EtcdStorage(endpoints, opts.etcdPrefix);
   let apiserver: ApiServer;
   try {
-    apiserver = await startApiServer({ metrics: opts.metricResolutionMs ? { resolutionMs: opts.metricResolutionMs } : undefined, storage, host: opts.host, port: opts.port, disabledAdmissionPlugins: opts.disabledAdmissionPlugins });
+    apiserver = await startApiServer({ metrics: opts.metricResolutionMs ? { resolutionMs: opts.metricResolutionMs } : undefined, storage, host: opts.host, port: opts.port, disabledAdmissionPlugins: opts.disabledAdmissionPlugins, ...opts.apiserverFilters });
   } catch (err) {
     await storage.close();
     await etcd?.stop();
@@ -85,12 +94,18 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
   const scheduler = opts.scheduler === false ? undefined : new Scheduler({ kubeConfig: kc, log });
   const timings = opts.runtimeLatencyScale === undefined ? undefined : scaleRuntimeLatencies(opts.runtimeLatencyScale);
   const nodeHost = new NodeHost({ kubeConfig: kc, log, defaults: timings ? { timings } : undefined });
+  const metricsEndpoints: Record<string, MetricsEndpoint> = {};
   const stopComponents = async () => {
     await nodeHost.stop();
     await scheduler?.stop();
     await controllerManager?.stop();
+    for (const e of Object.values(metricsEndpoints)) await e.close();
   };
   try {
+    if (scheduler && opts.schedulerMetricsBindAddress) metricsEndpoints.scheduler = await serveMetrics(scheduler.metrics.registry, opts.schedulerMetricsBindAddress);
+    if (controllerManager && opts.controllerManagerMetricsBindAddress) {
+      metricsEndpoints['controller manager'] = await serveMetrics(controllerManager.metrics, opts.controllerManagerMetricsBindAddress);
+    }
     await controllerManager?.start();
     await scheduler?.start();
     // Register in batches so a large --nodes does not open thousands of requests at once.
@@ -110,6 +125,7 @@ export async function up(opts: UpOptions): Promise<RunningCluster> {
     nodeHost,
     scheduler,
     controllerManager,
+    metricsEndpoints,
     stop: async () => {
       await stopComponents();
       await apiserver.close();

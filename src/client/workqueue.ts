@@ -2,12 +2,15 @@
 // being processed is never handed to a second worker (a re-add while processing runs it again after
 // done), failed keys come back after a per-key exponential delay, and delayed adds share one timer.
 import { Heap } from './heap.ts';
+import { queueMetricsFor, type QueueMetrics } from './workqueue-metrics.ts';
 
 export interface WorkQueueOptions {
   /** First retry delay for a failing key (client-go: 5 ms). */
   baseDelayMs?: number;
   /** Cap on the retry delay (client-go: 1000 s). */
   maxDelayMs?: number;
+  /** client-go's queue name: the `name` label of the workqueue_* metrics (unnamed queues report none). */
+  name?: string;
 }
 
 interface Delayed<K> {
@@ -29,10 +32,12 @@ export class WorkQueue<K = string> {
   private shuttingDown = false;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly metrics?: QueueMetrics<K>;
 
   constructor(opts: WorkQueueOptions = {}) {
     this.baseDelayMs = opts.baseDelayMs ?? 5;
     this.maxDelayMs = opts.maxDelayMs ?? 1_000_000;
+    this.metrics = queueMetricsFor<K>(opts.name);
   }
 
   get length(): number {
@@ -41,6 +46,7 @@ export class WorkQueue<K = string> {
 
   add(key: K): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
+    this.metrics?.added(key);
     this.dirty.add(key);
     if (this.processing.has(key)) return;
     this.queue.push(key);
@@ -51,6 +57,7 @@ export class WorkQueue<K = string> {
   /** Add after a delay; an earlier pending delay for the same key wins. */
   addAfter(key: K, delayMs: number): void {
     if (this.shuttingDown) return;
+    this.metrics?.retried();
     if (delayMs <= 0) {
       this.add(key);
       return;
@@ -95,11 +102,13 @@ export class WorkQueue<K = string> {
     }
     this.processing.add(key);
     this.dirty.delete(key);
+    this.metrics?.taken(key);
     return key;
   }
 
   /** Mark key processed; a re-add that arrived meanwhile queues it again. */
   done(key: K): void {
+    this.metrics?.finished(key);
     this.processing.delete(key);
     if (this.dirty.has(key)) {
       this.queue.push(key);

@@ -42,7 +42,7 @@ export function aggregatedRules(target: V1ClusterRole, all: readonly V1ClusterRo
 
 export class ClusterRoleAggregationController implements Controller {
   private readonly clusterRoles: Informer<V1ClusterRole>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue = new WorkQueue<string>({ name: 'ClusterRoleAggregator' });
   private readonly api: RbacAuthorizationV1Api;
   private running?: Promise<void>;
 

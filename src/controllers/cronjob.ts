@@ -36,7 +36,7 @@ export class CronJobController implements Controller {
   private readonly clients: Clients;
   private readonly cronJobs: Informer<V1CronJob>;
   private readonly jobs: Informer<V1Job>;
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000, name: 'cronjob' });
   private readonly recorder: EventRecorder;
   private readonly log: (line: string) => void;
   private running?: Promise<void>;

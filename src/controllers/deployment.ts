@@ -74,7 +74,7 @@ export class DeploymentController implements Controller {
   private readonly deployments: Informer<V1Deployment>;
   private readonly sets: Informer<V1ReplicaSet>;
   private readonly pods: Informer<V1Pod>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue = new WorkQueue<string>({ name: 'deployment' });
   private readonly recorder: EventRecorder;
   private readonly log: (line: string) => void;
   /** The controlling deployment each set had when last seen (the informer hands over no old object). */

@@ -100,8 +100,8 @@ function sameStatus(a: PdbStatus, b: PdbStatus): boolean {
 export class DisruptionController implements Controller {
   private readonly budgets: Informer<V1PodDisruptionBudget>;
   private readonly pods: Informer<V1Pod>;
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 60_000 });
-  private readonly staleQueue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 60_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 60_000, name: 'disruption' });
+  private readonly staleQueue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 60_000, name: 'disruption_recheck' });
   private readonly recorder: EventRecorder;
   private readonly dynamic: ResourceClient;
   private running: Promise<void>[] = [];

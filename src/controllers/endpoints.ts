@@ -176,7 +176,7 @@ export class EndpointsController implements Controller {
   private readonly pods: Informer<V1Pod>;
   private readonly services: Informer<V1Service>;
   private readonly endpoints: Informer<V1Endpoints>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue = new WorkQueue<string>({ name: 'endpoint' });
   private readonly recorder: EventRecorder;
   private readonly triggerTimes = new TriggerTimeTracker();
   /** Resource versions this controller replaced: a cached Endpoints still at one of them is stale. */

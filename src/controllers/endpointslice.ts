@@ -294,7 +294,7 @@ export class EndpointSliceController implements Controller {
   private readonly nodes: Informer<V1Node>;
   private readonly slices: Informer<V1EndpointSlice>;
   // 1 s doubling to 1000 s: a higher back-off than other controllers, as upstream.
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 1_000_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 1_000_000, name: 'endpoint_slice' });
   private readonly recorder: EventRecorder;
   private readonly triggerTimes = new TriggerTimeTracker();
   private readonly tracker = new SliceTracker();

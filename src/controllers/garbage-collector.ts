@@ -105,8 +105,8 @@ const NAMESPACED_OWNER_OF_CLUSTER_SCOPED = new Error('cluster-scoped objects can
 
 export class GarbageCollector implements Controller {
   private readonly uidToNode = new Map<string, GraphNode>();
-  private readonly attemptToDelete = new WorkQueue<GraphNode>();
-  private readonly attemptToOrphan = new WorkQueue<GraphNode>();
+  private readonly attemptToDelete = new WorkQueue<GraphNode>({ name: 'garbage_collector_attempt_to_delete' });
+  private readonly attemptToOrphan = new WorkQueue<GraphNode>({ name: 'garbage_collector_attempt_to_orphan' });
   private readonly absentOwners = new LRUSet(500);
   private readonly client: ResourceClient;
   private readonly recorder: EventRecorder;

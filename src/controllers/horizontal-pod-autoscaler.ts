@@ -146,7 +146,7 @@ const unableToCompute = (reason: string, err: string): HPACondition => ({
 export class HorizontalPodAutoscalerController implements Controller {
   private readonly hpas: Informer<V2HorizontalPodAutoscaler>;
   private readonly pods: Informer<V1Pod>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue = new WorkQueue<string>({ name: 'horizontalpodautoscaler' });
   private readonly recorder: EventRecorder;
   private readonly dynamic: ResourceClient;
   private readonly history: ScalingHistory;

@@ -86,9 +86,9 @@ export class JobController implements Controller {
   private readonly clients: Clients;
   private readonly jobs: Informer<V1Job>;
   private readonly pods: Informer<V1Pod>;
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000, name: 'job' });
   /** Pods whose tracking finalizer must go because their Job is gone or finished (upstream's orphanQueue). */
-  private readonly orphanQueue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000 });
+  private readonly orphanQueue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000, name: 'job_orphan_pod' });
   private readonly expectations = new ControllerExpectations();
   /** Per Job, the UIDs of pods whose finalizer removal was asked for and not yet seen. */
   private readonly finalizerExpectations = new Map<string, Set<string>>();

@@ -2,9 +2,11 @@
 // kube-system/kube-controller-manager Lease, so that two managers can run and only one acts. All
 // controllers share one connection pool and one set of informers, and act only through the API.
 import type { KubeConfig } from '@kubernetes/client-node';
+import { Registry } from 'prom-client';
 import { Clients, describeError } from '../client/clients.ts';
 import { LeaderElector } from '../client/leader-election.ts';
 import { SharedInformers } from '../client/shared-informers.ts';
+import { WorkQueueMetricsProvider, withWorkQueueMetrics } from '../client/workqueue-metrics.ts';
 import { DEFAULT_TIMINGS, type Controller, type ControllerContext, type ControllerTimings } from './controller.ts';
 import { CONTROLLERS } from './index.ts';
 
@@ -37,6 +39,9 @@ export function enabledControllers(spec: string[] = ['*']): string[] {
 
 export class ControllerManager {
   readonly clients: Clients;
+  /** This manager's Prometheus metrics (its controllers' workqueue_*), served by --metrics-bind-address. */
+  readonly metrics = new Registry();
+  private readonly queueMetrics = new WorkQueueMetricsProvider(this.metrics);
   private readonly elector?: LeaderElector;
   private readonly names: string[];
   private running?: { informers: SharedInformers; controllers: Controller[] };
@@ -103,7 +108,7 @@ export class ControllerManager {
       clusterCIDR: this.opts.clusterCIDR ?? '10.244.0.0/16',
       log: this.log,
     };
-    const controllers = this.names.map((name) => CONTROLLERS[name]!(ctx));
+    const controllers = withWorkQueueMetrics(this.queueMetrics, () => this.names.map((name) => CONTROLLERS[name]!(ctx)));
     this.running = { informers, controllers };
     await informers.start();
     for (const [i, c] of controllers.entries()) {

@@ -151,7 +151,7 @@ interface GVRDeletion {
 }
 
 export class NamespaceController implements Controller {
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 60_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 60_000, name: 'namespace' });
   private readonly client: ResourceClient;
   private readonly log: (line: string) => void;
   private readonly grace: number;

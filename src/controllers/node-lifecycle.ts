@@ -144,8 +144,8 @@ export class NodeLifecycleController implements Controller {
   private readonly zoneStates = new Map<string, ZoneState>();
   private readonly zoneTainter = new Map<string, RateLimitedTimedQueue>();
   private readonly nodesToRetry = new Set<string>();
-  private readonly nodeQueue = new WorkQueue<string>();
-  private readonly podQueue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 10_000 });
+  private readonly nodeQueue = new WorkQueue<string>({ name: 'node_lifecycle_controller' });
+  private readonly podQueue = new WorkQueue<string>({ baseDelayMs: 5, maxDelayMs: 10_000, name: 'node_lifecycle_controller_pods' });
   private monitorTimer?: NodeJS.Timeout;
   private taintTimer?: NodeJS.Timeout;
   /** Monitor and tainting passes run one at a time (their state is shared). */

@@ -24,7 +24,7 @@ export abstract class PodSetController<S extends PodSet> implements Controller {
   protected readonly clients: Clients;
   protected readonly pods: Informer<V1Pod>;
   protected readonly history: RevisionHistory;
-  protected readonly queue = new WorkQueue<string>();
+  protected readonly queue: WorkQueue<string>;
   protected readonly recorder: EventRecorder;
   private readonly log: (line: string) => void;
   private running?: Promise<void>;
@@ -38,6 +38,8 @@ export abstract class PodSetController<S extends PodSet> implements Controller {
   ) {
     this.clients = ctx.clients;
     this.log = ctx.log;
+    // daemonset / statefulset, upstream's queue names.
+    this.queue = new WorkQueue<string>({ name: kind.toLowerCase() });
     this.pods = ctx.informers.get('pods');
     this.history = new RevisionHistory(ctx.clients, ctx.informers.get('controllerrevisions'));
     this.recorder = new EventRecorder(ctx.clients.core, { component, style: 'legacy' });

@@ -51,7 +51,7 @@ export class PersistentVolumeBinder implements Controller {
   private readonly claims: Informer<V1PersistentVolumeClaim>;
   private readonly volumes: Informer<V1PersistentVolume>;
   private readonly classes: Informer<V1StorageClass>;
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 100, maxDelayMs: 30_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 100, maxDelayMs: 30_000, name: 'volumes' });
   private readonly recorder: EventRecorder;
   /** The objects this controller wrote last, newer than the informer's copy until the watch catches up. */
   private readonly written = new Map<string, V1PersistentVolume | V1PersistentVolumeClaim>();

@@ -116,7 +116,7 @@ export class ReplicaSetController implements Controller {
   private readonly clients: Clients;
   private readonly sets: Informer<SetObject>;
   private readonly pods: Informer<V1Pod>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue: WorkQueue<string>;
   private readonly expectations = new ControllerExpectations();
   private readonly recorder: EventRecorder;
   private readonly podControl: PodControl;
@@ -132,6 +132,8 @@ export class ReplicaSetController implements Controller {
   ) {
     this.clients = ctx.clients;
     this.log = ctx.log;
+    // Upstream's queue names: the ReplicationController one is the replication manager's.
+    this.queue = new WorkQueue<string>({ name: adapter.resource === 'replicasets' ? 'replicaset' : 'replicationmanager' });
     this.sets = ctx.informers.get(adapter.resource) as unknown as Informer<SetObject>;
     this.pods = ctx.informers.get('pods');
     this.recorder = new EventRecorder(ctx.clients.core, { component: adapter.component, style: 'legacy' });

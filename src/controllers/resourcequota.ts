@@ -58,7 +58,7 @@ const USAGE_CHANGES_ON_UPDATE = new Set<ResourceName>(['pods', 'services', 'pers
 
 export class ResourceQuotaController implements Controller {
   private readonly quotas: Informer<V1ResourceQuota>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue = new WorkQueue<string>({ name: 'resourcequota_primary' });
   private readonly watched = new Map<ResourceName, Informer<KubernetesObject>>();
   private running?: Promise<void>;
   private resync?: NodeJS.Timeout;

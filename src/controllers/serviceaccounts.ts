@@ -14,7 +14,7 @@ export const SERVICE_ACCOUNTS_TO_ENSURE = ['default'];
 export class ServiceAccountsController implements Controller {
   private readonly namespaces: Informer<V1Namespace>;
   private readonly serviceAccounts: Informer<V1ServiceAccount>;
-  private readonly queue = new WorkQueue<string>();
+  private readonly queue = new WorkQueue<string>({ name: 'serviceaccount' });
   private running?: Promise<void>;
 
   constructor(private readonly ctx: ControllerContext) {

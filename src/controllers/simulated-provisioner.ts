@@ -33,7 +33,7 @@ export class SimulatedProvisioner implements Controller {
   private readonly volumes: Informer<V1PersistentVolume>;
   private readonly classes: Informer<V1StorageClass>;
   private readonly nodes: Informer<V1Node>;
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 100, maxDelayMs: 30_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 100, maxDelayMs: 30_000, name: 'wheelhouse_simulated_provisioner' });
   private readonly recorder: EventRecorder;
   private running?: Promise<void>;
 

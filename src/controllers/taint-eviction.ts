@@ -47,9 +47,9 @@ export class TaintEvictionController implements Controller {
   /** Last NoExecute taints seen per node, to skip node updates that did not change them. */
   private readonly seenTaints = new Map<string, string>();
   private readonly work = new Map<string, TimedWork>();
-  private readonly nodeQueue = new WorkQueue<string>();
+  private readonly nodeQueue = new WorkQueue<string>({ name: 'noexec_taint_node' });
   /** `namespace/name` + NUL + node name. */
-  private readonly podQueue = new WorkQueue<string>();
+  private readonly podQueue = new WorkQueue<string>({ name: 'noexec_taint_pod' });
   private readonly inflight = new Set<Promise<void>>();
   private readonly log: (line: string) => void;
   private stopped = false;

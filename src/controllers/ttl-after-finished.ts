@@ -27,7 +27,7 @@ function timeLeft(job: V1Job, now: number, log: (line: string) => void): number 
 export class TTLAfterFinishedController implements Controller {
   private readonly clients: Clients;
   private readonly jobs: Informer<V1Job>;
-  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000 });
+  private readonly queue = new WorkQueue<string>({ baseDelayMs: 1000, maxDelayMs: 60_000, name: 'ttl_jobs_to_delete' });
   private readonly log: (line: string) => void;
   private running?: Promise<void>;
 

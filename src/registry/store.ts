@@ -780,6 +780,9 @@ export class GenericStore {
           return conflict(this.gr, name, OBJECT_MODIFIED);
         case 'Compacted':
           return expired('The resourceVersion for the provided list is too old.');
+        case 'RequestTooLarge':
+          // Upstream passes etcd's refusal on as an error that is not a Status: 500, no reason, its text.
+          return new StatusError(500, '', err.message);
         default:
           return internalError(err);
       }

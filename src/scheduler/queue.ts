@@ -84,6 +84,12 @@ export class SchedulingQueue {
     return this.entries.has(key);
   }
 
+  /** Failed attempts so far and when the pod was first queued (Date.now()), for the scheduler's metrics. */
+  history(key: string): { attempts: number; since: number } | undefined {
+    const e = this.entries.get(key);
+    return e ? { attempts: e.attempts, since: e.since } : undefined;
+  }
+
   /** Next pod by priority, then age; undefined once closed. */
   async pop(): Promise<string | undefined> {
     for (;;) {

@@ -13,6 +13,7 @@ import { SchedulerCache, podInfo, podKey, type NodeInfo, type PodInfo } from './
 import { FailureRecorder } from './failure.ts';
 import { preFilter, runFilters, selectHost, type Cycle } from './framework.ts';
 import { InformerListers } from './listers.ts';
+import { SchedulerMetrics } from './metrics.ts';
 import { PreemptionActions } from './preemption-actions.ts';
 import { preempt } from './preemption.ts';
 import { SchedulingQueue, type QueueOptions } from './queue.ts';
@@ -63,8 +64,17 @@ function sameLabels(a: Record<string, string>, b: Record<string, string> | undef
   return ak.every((k) => a[k] === bl[k]);
 }
 
+/** What bind needs to report the attempt: when its cycle started and the pod's queue history. */
+interface AttemptTiming {
+  startedMs: number;
+  attempts: number;
+  queuedAtMs: number;
+}
+
 export class Scheduler {
   readonly name: string;
+  /** scheduler_* metrics (profile = the scheduler name), served by --metrics-bind-address. */
+  readonly metrics: SchedulerMetrics;
   private readonly clients: Clients;
   private readonly pods: Informer<V1Pod>;
   private readonly nodes: Informer<V1Node>;
@@ -88,6 +98,7 @@ export class Scheduler {
   constructor(opts: SchedulerOptions) {
     this.name = opts.schedulerName ?? DEFAULT_SCHEDULER_NAME;
     this.log = opts.log ?? (() => {});
+    this.metrics = new SchedulerMetrics(this.name);
     this.clients = new Clients(opts.kubeConfig, { component: 'kube-scheduler' });
     this.queue = new SchedulingQueue(opts.queue);
     this.bindSlots = opts.bindConcurrency ?? 32;
@@ -214,18 +225,20 @@ export class Scheduler {
     for (;;) {
       const key = await this.queue.pop();
       if (key === undefined || this.stopped) return;
+      const startedMs = performance.now();
       try {
-        this.scheduleOne(key);
+        this.scheduleOne(key, startedMs);
       } catch (err) {
         this.log(`scheduling ${key} failed: ${describeError(err)}`);
         this.queue.failed(key, false);
+        this.metrics.attempt('error', startedMs);
       }
       // Let informer events in between cycles.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
-  private scheduleOne(key: string): void {
+  private scheduleOne(key: string, startedMs: number): void {
     const [namespace, name] = key.split('/') as [string, string];
     const pod = this.pods.get(name, namespace);
     if (!pod || pod.spec?.nodeName || pod.metadata?.deletionTimestamp || !this.responsible(pod) || this.cache.isAssumed(key)) {
@@ -236,6 +249,7 @@ export class Scheduler {
     const nodes = this.cache.nodeList();
     if (nodes.length === 0) {
       this.queue.failed(key, true);
+      this.metrics.attempt('unschedulable', startedMs);
       this.failures.record(pod, NO_NODES_AVAILABLE);
       return;
     }
@@ -245,6 +259,7 @@ export class Scheduler {
       const statuses = new Map(nodes.map((ni) => [ni, pre.reject] as const));
       const outcome = preempt(pi, undefined, nodes, statuses, this.nominatedNode(pod));
       this.queue.failed(key, true, new Set([pre.reject.plugin]));
+      this.metrics.attempt('unschedulable', startedMs);
       this.failures.record(pod, preFilterErrorMessage(nodes.length, pre.reject.reasons.join(', '), outcome.message), 'Unschedulable', this.clearedNomination(pod, outcome.clearNomination));
       return;
     }
@@ -252,16 +267,17 @@ export class Scheduler {
     const nominated = this.nominatedNode(pod);
     // A nominated node that fits is taken without looking further (evaluateNominatedNode).
     if (nominated && !runFilters(cycle, nominated)) {
-      this.assumeAndBind(pod, pi, nominated.name, cycle.volumes?.decisions.get(nominated.name));
+      this.assumeAndBind(pod, pi, nominated.name, startedMs, cycle.volumes?.decisions.get(nominated.name));
       return;
     }
     const { feasible, statuses } = this.findFeasible(cycle, nodes);
     if (feasible.length === 0) {
       this.postFilter(pod, cycle, nodes, statuses, nominated);
+      this.metrics.attempt('unschedulable', startedMs);
       return;
     }
     const host = feasible.length === 1 ? feasible[0]! : selectHost(cycle, feasible);
-    this.assumeAndBind(pod, pi, host.name, cycle.volumes?.decisions.get(host.name));
+    this.assumeAndBind(pod, pi, host.name, startedMs, cycle.volumes?.decisions.get(host.name));
   }
 
   private nominatedNode(pod: V1Pod): NodeInfo | undefined {
@@ -326,12 +342,15 @@ export class Scheduler {
     return { feasible, statuses };
   }
 
-  private assumeAndBind(pod: V1Pod, pi: PodInfo, host: string, volumes?: VolumeDecisions): void {
+  private assumeAndBind(pod: V1Pod, pi: PodInfo, host: string, startedMs: number, volumes?: VolumeDecisions): void {
     const key = pi.key;
+    // Read before done() forgets the pod: this attempt counts as one more.
+    const history = this.queue.history(key);
+    const timing: AttemptTiming = { startedMs, attempts: (history?.attempts ?? 0) + 1, queuedAtMs: history?.since ?? Date.now() };
     this.cache.clearNomination(key);
     this.cache.assume(pod, host);
     this.queue.done(key);
-    void this.bind(pod, host, volumes);
+    void this.bind(pod, host, timing, volumes);
   }
 
   private async acquireBindSlot(): Promise<void> {
@@ -344,7 +363,7 @@ export class Scheduler {
     this.bindWaiters.shift()?.();
   }
 
-  private async bind(pod: V1Pod, host: string, volumes?: VolumeDecisions): Promise<void> {
+  private async bind(pod: V1Pod, host: string, timing: AttemptTiming, volumes?: VolumeDecisions): Promise<void> {
     const key = podKey(pod);
     const namespace = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
@@ -358,6 +377,7 @@ export class Scheduler {
       } catch (err) {
         this.cache.forget(key);
         if (this.stopped || this.pods.get(name, namespace)?.metadata?.uid !== pod.metadata?.uid) return;
+        this.metrics.attempt('error', timing.startedMs);
         this.failures.record(pod, `running PreBind plugin "VolumeBinding": ${describeError(err)}`, 'SchedulerError');
         this.retryLater(pod);
         return;
@@ -375,9 +395,12 @@ export class Scheduler {
           target: { apiVersion: 'v1', kind: 'Node', name: host },
         },
       });
+      this.metrics.attempt('scheduled', timing.startedMs);
+      this.metrics.podScheduled(timing.attempts, timing.queuedAtMs);
       this.recorder.event(objectRef(pod, { apiVersion: 'v1', kind: 'Pod' }), 'Normal', 'Scheduled', `Successfully assigned ${namespace}/${name} to ${host}`, 'Binding');
     } catch (err) {
       this.cache.forget(key);
+      if (!this.stopped) this.metrics.attempt('error', timing.startedMs);
       const code = statusCode(err);
       // Already bound, being deleted or gone: the informer will tell the rest.
       if (code === 409 || code === 404) return;

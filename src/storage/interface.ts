@@ -3,7 +3,7 @@
 import type { KObject } from '../api/types.ts';
 
 /** Reinitializing: a watch cache lost etcd and is listing again; it answers nothing until it has. */
-export type StorageErrorCode = 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Compacted' | 'Unreachable' | 'Reinitializing';
+export type StorageErrorCode = 'KeyNotFound' | 'KeyExists' | 'Conflict' | 'Compacted' | 'Unreachable' | 'Reinitializing' | 'RequestTooLarge';
 
 export class StorageError extends Error {
   constructor(

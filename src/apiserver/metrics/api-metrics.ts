@@ -34,6 +34,10 @@ export class ApiServerMetrics {
   private readonly watchers: Gauge<'group' | 'version' | 'kind'>;
   private readonly etcdDurations: Histogram<'operation' | 'type'>;
   private readonly etcdErrors: Counter<'operation' | 'type'>;
+  private readonly dropped: Counter<'request_kind'>;
+  /** In-flight requests now and the most since the last scrape, per kind (readOnly, mutating). */
+  private readonly inFlightNow = new Map<string, number>();
+  private readonly inFlightHigh = new Map<string, number>();
 
   /** `objectCounts` is read at scrape time: objects per resource (`pods`, `deployments.apps`) from the watch caches. */
   constructor(objectCounts: () => Iterable<[resource: string, count: number]>) {
@@ -75,6 +79,27 @@ export class ApiServerMetrics {
       help: 'Etcd failed request counts for each operation and object type.',
       labelNames: ['operation', 'type'],
       registers,
+    });
+    this.dropped = new Counter({
+      name: 'apiserver_dropped_requests_total',
+      help: "Number of requests dropped with 'Try again later' response",
+      labelNames: ['request_kind'],
+      registers,
+    });
+    const now = this.inFlightNow;
+    const high = this.inFlightHigh;
+    // Upstream reports the high-water mark of each second; here, of the time since the last scrape.
+    new Gauge({
+      name: 'apiserver_current_inflight_requests',
+      help: 'Maximal number of currently used inflight request limit of this apiserver per request kind in last second.',
+      labelNames: ['request_kind'],
+      registers,
+      collect() {
+        for (const kind of ['readOnly', 'mutating']) {
+          this.set({ request_kind: kind }, high.get(kind) ?? now.get(kind) ?? 0);
+          high.set(kind, now.get(kind) ?? 0);
+        }
+      },
     });
     new Gauge({
       name: 'apiserver_storage_objects',
@@ -121,6 +146,17 @@ export class ApiServerMetrics {
       this.longRunning.dec(labels);
       if (watcher) this.watchers.dec(watcher);
     };
+  }
+
+  /** The max-in-flight filter's count of one kind changed. */
+  inFlight(kind: string, count: number): void {
+    this.inFlightNow.set(kind, count);
+    if (count > (this.inFlightHigh.get(kind) ?? 0)) this.inFlightHigh.set(kind, count);
+  }
+
+  /** The max-in-flight filter answered 429. */
+  droppedRequest(kind: string): void {
+    this.dropped.inc({ request_kind: kind });
   }
 
   observeEtcd(operation: string, type: string, seconds: number, failed: boolean): void {

@@ -1,6 +1,14 @@
 // Storage on etcd through the etcd3 client. resourceVersion is the key's mod_revision, updates are
 // compare-and-swap transactions on it, and lists read bounded pages at one snapshot revision.
-import { Etcd3, GRPCDeadlineExceededError, GRPCUnavailableError, isRecoverableError, type IOptions } from 'etcd3';
+import {
+  Etcd3,
+  GRPCDeadlineExceededError,
+  GRPCInvalidArgumentError,
+  GRPCResourceExhastedError,
+  GRPCUnavailableError,
+  isRecoverableError,
+  type IOptions,
+} from 'etcd3';
 import type { KObject } from '../../api/types.ts';
 import {
   StorageError,
@@ -58,16 +66,51 @@ function isCompacted(err: unknown): boolean {
 }
 
 /**
+ * A write over etcd's --max-request-bytes: etcd refuses it, or past its gRPC slack the transport does.
+ * Retrying cannot help (the client library counts the transport's refusal as recoverable), so it gets
+ * a code of its own, with the text Go's etcd client would show kube-apiserver.
+ */
+function requestTooLarge(key: string, err: Error): StorageError | undefined {
+  const desc = err.message.replace(/^\d+ [A-Z_]+: /, '');
+  if (err instanceof GRPCInvalidArgumentError && desc === 'etcdserver: request is too large') return new StorageError('RequestTooLarge', key, desc);
+  if (err instanceof GRPCResourceExhastedError && desc.startsWith('grpc: received message larger than max')) {
+    return new StorageError('RequestTooLarge', key, `rpc error: code = ResourceExhausted desc = ${desc}`);
+  }
+  return undefined;
+}
+
+/**
  * A failure to reach etcd (connection refused or lost, deadline, the client's circuit breaker open
  * after repeated failures) becomes Unreachable, which the registry answers as upstream does (retry
  * later); anything else etcd says is passed on as it is.
  */
 function unreachable(key: string, err: unknown): unknown {
   if (!(err instanceof Error)) return err;
+  const tooLarge = requestTooLarge(key, err);
+  if (tooLarge) return tooLarge;
   // The breaker's error is cockatiel's, which etcd3 does not re-export: it is known by its marker field.
   const brokenCircuit = (err as { isBrokenCircuitError?: boolean }).isBrokenCircuitError === true;
   const transient = brokenCircuit || isRecoverableError(err) || err instanceof GRPCDeadlineExceededError || err instanceof GRPCUnavailableError;
   return transient ? new StorageError('Unreachable', key, err.message) : err;
+}
+
+/**
+ * The largest write this client sends, as Go's etcd client caps what it sends (2 MiB for etcd's default
+ * 1.5 MiB request limit): the embedded etcd's 3 MiB --max-request-bytes plus the 512 KiB of gRPC slack
+ * etcd grants above it. Writes between the two reach etcd and get its own refusal. Sending a bigger one
+ * would be worse than useless: the etcd3 client takes the transport's refusal for a broken connection,
+ * resets every channel (cutting the watches) and sends it three more times.
+ */
+export const MAX_CALL_SEND_BYTES = 3 * 1024 * 1024 + 512 * 1024;
+
+/** A put of this value under this key, unless the transaction would be over MAX_CALL_SEND_BYTES. */
+function sendable(key: string, value: Buffer): Buffer {
+  // The transaction carries the key twice (compare and put) and a few bytes of framing.
+  const size = value.length + 2 * Buffer.byteLength(key) + 32;
+  if (size > MAX_CALL_SEND_BYTES) {
+    throw new StorageError('RequestTooLarge', key, `rpc error: code = ResourceExhausted desc = trying to send message larger than max (${size} vs. ${MAX_CALL_SEND_BYTES})`);
+  }
+  return value;
 }
 
 export class EtcdStorage implements Storage {
@@ -161,7 +204,7 @@ export class EtcdStorage implements Storage {
     try {
       res = await this.client.kv.txn({
         compare: [{ key: k, target: 'Create', result: 'Equal', create_revision: 0 }],
-        success: [{ request_put: { key: k, value: encode(obj) } }],
+        success: [{ request_put: { key: k, value: sendable(key, encode(obj)) } }],
         failure: [],
       });
     } catch (err) {
@@ -179,7 +222,7 @@ export class EtcdStorage implements Storage {
     try {
       res = await this.client.kv.txn({
         compare: [{ key: k, target: 'Mod', result: 'Equal', mod_revision: expectedRevision }],
-        success: [{ request_put: { key: k, value: encode(obj) } }],
+        success: [{ request_put: { key: k, value: sendable(key, encode(obj)) } }],
         failure: [{ request_range: { key: k } }],
       });
     } catch (err) {
