@@ -4,7 +4,8 @@
 // deletes a custom object whose owner is gone, namespace deletion removes them, and after a restart on
 // the same state dir the resource is served again with its objects.
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { rmSync } from 'node:fs';
+import { after, describe, it } from 'node:test';
 import {
   ApiextensionsV1Api,
   CoreV1Api,
@@ -66,6 +67,12 @@ describe('custom resources through @kubernetes/client-node', () => {
   let custom: CustomObjectsApi;
   let core: CoreV1Api;
   const stateDir = `/tmp/wheelhouse-cr-${process.pid}`;
+
+  // Whatever failed on the way, no cluster or state dir outlives the file.
+  after(async () => {
+    await cluster?.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  });
 
   const connect = () => {
     const fromFile = new KubeConfig();
