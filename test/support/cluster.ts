@@ -1,4 +1,6 @@
 // A real etcd and a real API server for a test file; nothing is mocked.
+import { after, before } from 'node:test';
+import type { Express } from 'express';
 import { startApiServer, type ApiServer, type ApiServerOptions } from '../../src/apiserver/server.ts';
 import { startTestEtcd, type TestEtcd } from './etcd.ts';
 import { EtcdStorage } from '../../src/storage/etcd/store.ts';
@@ -28,4 +30,24 @@ export async function startTestCluster(opts: Partial<ApiServerOptions> = {}): Pr
       await etcd.stop();
     },
   };
+}
+
+/** A test cluster for the enclosing describe block, with its express app for supertest. */
+export interface SuiteCluster {
+  cluster: TestCluster;
+  app: Express;
+}
+
+/**
+ * One test cluster per describe block: started in its `before`, stopped in its `after`. The handle is
+ * empty until then; tests read it from inside their bodies.
+ */
+export function testClusterForSuite(opts: Partial<ApiServerOptions> = {}): SuiteCluster {
+  const handle = {} as SuiteCluster;
+  before(async () => {
+    handle.cluster = await startTestCluster(opts);
+    handle.app = handle.cluster.server.app;
+  });
+  after(async () => handle.cluster?.stop());
+  return handle;
 }

@@ -3,10 +3,9 @@
 // request latencies by operation and resource, and stored object counts.
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import request from 'supertest';
-import type { Express } from 'express';
-import { startTestCluster, type TestCluster } from '../../support/cluster.ts';
+import { testClusterForSuite } from '../../support/cluster.ts';
 
 /** The value of one sample of the Prometheus text, or undefined when absent. */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -23,35 +22,29 @@ function sample(text: string, name: string, labels: Record<string, string>): num
 const CM = { group: '', version: 'v1', resource: 'configmaps', component: 'apiserver', dry_run: '', subresource: '' };
 
 describe('/metrics', () => {
-  let c: TestCluster;
-  let app: Express;
-  before(async () => {
-    c = await startTestCluster();
-    app = c.server.app;
-  });
-  after(async () => c.stop());
+  const t = testClusterForSuite();
 
   const metrics = async () => {
-    const res = await request(app).get('/metrics').expect(200);
+    const res = await request(t.app).get('/metrics').expect(200);
     assert.match(String(res.headers['content-type']), /^text\/plain; version=0\.0\.4/);
     return res.text;
   };
 
   it('counts requests by upstream verb, scope and code, and times them', async () => {
     for (const name of ['m1', 'm2']) {
-      await request(app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name }, data: { a: '1' } }).expect(201);
+      await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name }, data: { a: '1' } }).expect(201);
     }
-    await request(app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'm1' } }).expect(409);
-    await request(app).get('/api/v1/namespaces/default/configmaps').expect(200);
-    await request(app).get('/api/v1/configmaps').expect(200);
-    await request(app).get('/api/v1/namespaces/default/configmaps/m1').expect(200);
-    await request(app)
+    await request(t.app).post('/api/v1/namespaces/default/configmaps').send({ metadata: { name: 'm1' } }).expect(409);
+    await request(t.app).get('/api/v1/namespaces/default/configmaps').expect(200);
+    await request(t.app).get('/api/v1/configmaps').expect(200);
+    await request(t.app).get('/api/v1/namespaces/default/configmaps/m1').expect(200);
+    await request(t.app)
       .patch('/api/v1/namespaces/default/configmaps/m2?fieldManager=test')
       .set('Content-Type', 'application/apply-patch+yaml')
       .send('{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"m2"},"data":{"b":"2"}}')
       .expect(200);
     // An unsupported patch type is answered 415 and still counted (as PATCH).
-    await request(app).patch('/api/v1/namespaces/default/configmaps/m1').set('Content-Type', 'application/x-nonsense').send('{}').expect(415);
+    await request(t.app).patch('/api/v1/namespaces/default/configmaps/m1').set('Content-Type', 'application/x-nonsense').send('{}').expect(415);
     const text = await metrics();
     assert.equal(sample(text, 'apiserver_request_total', { ...CM, verb: 'PATCH', scope: 'resource', code: '415' }), 1);
     assert.equal(sample(text, 'apiserver_request_total', { ...CM, verb: 'POST', scope: 'resource', code: '201' }), undefined, 'a create is not resource-scoped');
@@ -68,7 +61,7 @@ describe('/metrics', () => {
   });
 
   it('tracks open watches as long-running requests and registered watchers', async () => {
-    const server = http.createServer(app);
+    const server = http.createServer(t.app);
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     const port = (server.address() as { port: number }).port;
     const req = http.get(`http://127.0.0.1:${port}/api/v1/namespaces/default/configmaps?watch=1`);
