@@ -240,15 +240,26 @@ function handleV3Document(d: Documents, req: Request, res: Response): void {
 
 /** One server's documents: the built-in ones plus its custom resources. */
 export class OpenAPIService {
-  private current: Documents;
+  private built: Documents | undefined;
+  private sources: readonly CustomOpenAPISource[] = [];
 
   constructor() {
-    this.current = builtinDocuments();
+    this.built = builtinDocuments();
   }
 
-  /** Replaces the custom resources' part (called whenever the served CRDs change). */
+  /**
+   * Replaces the custom resources' part (called whenever the served CRDs change). The documents are
+   * rebuilt on the next request, not here: applying a hundred CRDs would otherwise rebuild them a
+   * hundred times.
+   */
   setCustomResources(sources: readonly CustomOpenAPISource[]): void {
-    this.current = sources.length === 0 ? builtinDocuments() : withCustomResources(builtinDocuments(), sources);
+    this.sources = sources;
+    this.built = undefined;
+  }
+
+  private get current(): Documents {
+    this.built ??= this.sources.length === 0 ? builtinDocuments() : withCustomResources(builtinDocuments(), this.sources);
+    return this.built;
   }
 
   /** Routes for /openapi/v2, /openapi/v3 and /openapi/v3/<group-version>. */
