@@ -96,12 +96,14 @@ export function kubectlMirrors(m: Mirror): void {
         ['Replicas', '1 current / 1 desired'],
         ['Pods Status', '1 Running / 0 Waiting / 0 Succeeded / 0 Failed'],
       ]);
-      // The pod reaches the Service's endpoints a moment after it runs.
-      await eventually('the pod in the endpoints', async () => {
-        const ep = await core().readNamespacedEndpoints({ namespace: ns, name: 'agnhost-primary' });
-        return ep.subsets?.some((x) => x.addresses?.some((a) => a.ip === pod!.status!.podIP)) ? true : undefined;
+      // The pod reaches the Service's endpoints a moment after it runs; kubectl describe reads them from
+      // the EndpointSlices (newer kubectls) or the Endpoints, each kept by its own controller, so ask again
+      // until the address is there.
+      const described = await eventually('the pod in the described endpoints', async () => {
+        const out = (await k.ok(['describe', 'service', '-n', ns, 'agnhost-primary'])).stdout;
+        return out.includes(`${pod!.status!.podIP}:6379`) ? out : undefined;
       });
-      shows((await k.ok(['describe', 'service', '-n', ns, 'agnhost-primary'])).stdout, [
+      shows(described, [
         ['Name', 'agnhost-primary'],
         ['Selector', 'app=agnhost,role=primary'],
         ['Type', 'ClusterIP'],
