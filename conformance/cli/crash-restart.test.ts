@@ -8,7 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { CoreV1Api, KubeConfig, Watch, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
+import { CoreV1Api, Watch, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../support/kubeconfig.ts';
 import { freePort } from '../../src/cli/etcd-supervisor.ts';
 import { startCluster, type RunningCluster } from '../support/cluster.ts';
 import { pollUntil } from '../support/poll.ts';
@@ -29,19 +30,6 @@ function prng(seed: number): () => number {
   };
 }
 
-function kubeConfig(file: string): KubeConfig {
-  const fromFile = new KubeConfig();
-  fromFile.loadFromFile(file);
-  // The server speaks plain HTTP on loopback, which client-node only accepts with skipTLSVerify.
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: fromFile.clusters.map((c) => ({ ...c, skipTLSVerify: true })),
-    users: fromFile.users,
-    contexts: fromFile.contexts,
-    currentContext: fromFile.currentContext,
-  });
-  return kc;
-}
 
 describe('SIGKILL during writes', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-crash-'));
@@ -76,7 +64,7 @@ describe('SIGKILL during writes', () => {
 
     for (let round = 0; round < ROUNDS; round++) {
       cluster = await up();
-      const api = kubeConfig(cluster.kubeconfig).makeApiClient(CoreV1Api);
+      const api = loadKubeConfig(cluster.kubeconfig).makeApiClient(CoreV1Api);
       let killed = false;
       const writer = async (w: number) => {
         for (let i = 0; i < MAX_WRITES && !killed; i++) {
@@ -101,7 +89,7 @@ describe('SIGKILL during writes', () => {
     }
 
     cluster = await up();
-    const kc = kubeConfig(cluster.kubeconfig);
+    const kc = loadKubeConfig(cluster.kubeconfig);
     const api = kc.makeApiClient(CoreV1Api);
     const { items } = await api.listNamespacedConfigMap({ namespace: 'default' });
     const stored = new Map(items.map((c) => [c.metadata!.name!, c]));

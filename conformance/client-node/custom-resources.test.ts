@@ -17,6 +17,7 @@ import {
   type KubernetesObject,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
+import { loadKubeConfig } from '../support/kubeconfig.ts';
 import { startCluster, type RunningCluster } from '../support/cluster.ts';
 import { pollUntil } from '../support/poll.ts';
 
@@ -75,16 +76,7 @@ describe('custom resources through @kubernetes/client-node', () => {
   });
 
   const connect = () => {
-    const fromFile = new KubeConfig();
-    fromFile.loadFromFile(cluster.kubeconfig);
-    // The server speaks plain HTTP on loopback, which client-node only accepts with skipTLSVerify.
-    kc = new KubeConfig();
-    kc.loadFromOptions({
-      clusters: fromFile.clusters.map((c) => ({ ...c, skipTLSVerify: true })),
-      users: fromFile.users,
-      contexts: fromFile.contexts,
-      currentContext: fromFile.currentContext,
-    });
+    kc = loadKubeConfig(cluster.kubeconfig);
     custom = kc.makeApiClient(CustomObjectsApi);
     core = kc.makeApiClient(CoreV1Api);
   };

@@ -2,6 +2,7 @@
 // clients on its kubeconfig, a namespace per test, watch collection and API error checks. Everything goes
 // over HTTP to the running process, as upstream's e2e framework does against a real cluster.
 import assert from 'node:assert/strict';
+import { loadKubeConfig } from '../support/kubeconfig.ts';
 import { randomBytes } from 'node:crypto';
 import { ApiException, CoreV1Api, KubeConfig, PatchStrategy, Watch, setHeaderOptions, type KubernetesObject } from '@kubernetes/client-node';
 import { clusterForFile, type RunningCluster } from '../support/cluster.ts';
@@ -27,10 +28,7 @@ export function mirrorCluster(extraArgs: string[] = []): Mirror {
   const clients = new Map<unknown, unknown>();
   const getKc = () => {
     if (!kc) {
-      kc = new KubeConfig();
-      kc.loadFromFile(cluster.kubeconfig);
-      // Plain HTTP on loopback: client-node refuses it unless the cluster entry skips TLS verification.
-      kc.clusters = kc.clusters.map((c) => ({ ...c, skipTLSVerify: true }));
+      kc = loadKubeConfig(cluster.kubeconfig);
     }
     return kc;
   };

@@ -12,20 +12,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
 import { freePort } from '../../src/cli/etcd-supervisor.ts';
+import { waitFor } from '../support/wait.ts';
 import { startApiServer, type ApiServer } from '../../src/apiserver/server.ts';
 import { EtcdStorage } from '../../src/storage/etcd/store.ts';
 
 const CMS = '/api/v1/namespaces/default/configmaps';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('etcd outage', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-outage-'));
@@ -42,14 +34,14 @@ describe('etcd outage', () => {
         '--listen-peer-urls', peerURL, '--initial-advertise-peer-urls', peerURL, '--initial-cluster', `outage=${peerURL}`],
       { stdio: 'ignore' },
     );
-    await until('etcd healthy', async () => {
+    await waitFor('etcd healthy', async () => {
       try {
         const res = await fetch(`${clientURL}/health`, { signal: AbortSignal.timeout(500) });
         return res.ok ? true : undefined;
       } catch {
         return undefined;
       }
-    });
+    }, 30_000);
   };
   const stopEtcdProcess = async () => {
     const child = etcd!;
@@ -116,17 +108,17 @@ describe('etcd outage', () => {
     assert.deepEqual([cached.status, cached.body.reason, cached.body.message, cached.headers['retry-after']], [429, 'TooManyRequests', 'storage is (re)initializing', '1']);
 
     await startEtcdProcess();
-    await until('readyz', async () => ((await request(app).get('/readyz')).status === 200 ? true : undefined));
-    await until('writes accepted', async () => {
+    await waitFor('readyz', async () => ((await request(app).get('/readyz')).status === 200 ? true : undefined), 30_000);
+    await waitFor('writes accepted', async () => {
       const r = await request(app).post(CMS).send({ metadata: { name: 'after' } });
       return r.status === 201 ? true : undefined;
-    });
+    }, 30_000);
     const all = await request(app).get(CMS).expect(200);
     assert.deepEqual(all.body.items.map((i: { metadata: { name: string } }) => i.metadata.name).sort(), ['after', 'before']);
     // The watch cache caught up with etcd again.
-    await until('cache current', async () => {
+    await waitFor('cache current', async () => {
       const r = await request(app).get(`${CMS}?resourceVersion=0`);
       return r.body.items?.length === 2 ? true : undefined;
-    });
+    }, 30_000);
   });
 });

@@ -90,22 +90,6 @@ export async function startNodesCluster(opts: NodesClusterOptions = {}): Promise
   };
 }
 
-/** Poll fn until it returns a value (not undefined/false), or fail after timeoutMs with the last state. */
-export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      last = v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * The kubelet server of a node, found as the API server's pods/log proxy finds it: the Node's
@@ -141,3 +125,5 @@ export function pod(name: string, spec: Partial<NonNullable<V1Pod['spec']>> = {}
     spec: { containers: [{ name: 'app', image: 'nginx:1.27' }], ...spec },
   };
 }
+
+export { waitFor } from '../support/wait.ts';

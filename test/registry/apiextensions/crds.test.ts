@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import request from 'supertest';
 import { testClusterForSuite } from '../../support/cluster.ts';
+import { waitFor } from '../../support/wait.ts';
 
 const CRDS = '/apis/apiextensions.k8s.io/v1/customresourcedefinitions';
 const GROUP = 'stable.example.com';
@@ -68,22 +69,13 @@ function widget(name: string, spec: Record<string, unknown>, labels?: Record<str
   return { apiVersion: `${GROUP}/v1`, kind: 'Widget', metadata: { name, ...(labels ? { labels } : {}) }, spec };
 }
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('CustomResourceDefinitions', () => {
   const t = testClusterForSuite();
 
   it('is Established with its names accepted and serves the resource at once', async () => {
     await request(t.app).post(CRDS).send(widgetCRD()).expect(201);
-    const crd = await until('Established', async () => {
+    const crd = await waitFor('Established', async () => {
       const res = await request(t.app).get(`${CRDS}/widgets.${GROUP}`).expect(200);
       const conds = (res.body.status?.conditions ?? []) as Cond[];
       return conds.some((x) => x.type === 'Established' && x.status === 'True') ? res.body : undefined;
@@ -121,7 +113,7 @@ describe('CustomResourceDefinitions', () => {
     assert.ok(entry, 'the group is in aggregated discovery');
     const all = agg.body.items.map((g: { metadata: { name: string } }) => g.metadata.name) as string[];
     assert.ok(all.indexOf(GROUP) > all.indexOf('flowcontrol.apiserver.k8s.io'), 'CRD groups rank below built-in ones');
-    const svc = await until('APIService', async () => {
+    const svc = await waitFor('APIService', async () => {
       const r = await request(t.app).get(`/apis/apiregistration.k8s.io/v1/apiservices/v1.${GROUP}`);
       return r.status === 200 ? r.body : undefined;
     });
@@ -302,7 +294,7 @@ describe('CustomResourceDefinitions', () => {
     other.metadata = { name: `gadgets.${GROUP}` };
     spec.names = { plural: 'gadgets', singular: 'gadget', kind: 'Widget' };
     await request(t.app).post(CRDS).send(other).expect(201);
-    const conds = await until('NamesAccepted', async () => {
+    const conds = await waitFor('NamesAccepted', async () => {
       const res = await request(t.app).get(`${CRDS}/gadgets.${GROUP}`).expect(200);
       const list = (res.body.status?.conditions ?? []) as Cond[];
       return list.some((x) => x.type === 'NamesAccepted') ? list : undefined;
@@ -349,7 +341,7 @@ describe('CustomResourceDefinitions', () => {
     };
     await request(t.app).post(CRDS).send(rules).expect(201);
     const path = `/apis/${GROUP}/v1/ranges`;
-    await until('ranges served', async () => ((await request(t.app).get(path)).status === 200 ? true : undefined));
+    await waitFor('ranges served', async () => ((await request(t.app).get(path)).status === 200 ? true : undefined));
     const bad = await request(t.app)
       .post(path)
       .send({ apiVersion: `${GROUP}/v1`, kind: 'Range', metadata: { name: 'r' }, spec: { min: 5, max: 1, owner: 'a' } })
@@ -380,7 +372,7 @@ describe('CustomResourceDefinitions', () => {
     const first = await request(t.app).delete(`${CRDS}/widgets.${GROUP}`).expect(200);
     assert.ok(first.body.metadata.deletionTimestamp, 'the first DELETE only marks it');
     assert.ok(first.body.metadata.finalizers.includes('customresourcecleanup.apiextensions.k8s.io'));
-    const terminating = await until('InstanceDeletionInProgress', async () => {
+    const terminating = await waitFor('InstanceDeletionInProgress', async () => {
       const r = await request(t.app).get(`${CRDS}/widgets.${GROUP}`).expect(200);
       const cond = (r.body.status.conditions as Cond[]).find((x) => x.type === 'Terminating');
       return cond?.reason === 'InstanceDeletionInProgress' ? cond : undefined;
@@ -407,14 +399,14 @@ describe('CustomResourceDefinitions', () => {
 
   it('deletes its objects and stops serving once the CRD is deleted', async () => {
     // Deleted in the test before; its last object's finalizer was released there.
-    await until('CRD removal', async () => {
+    await waitFor('CRD removal', async () => {
       const r = await request(t.app).get(`${CRDS}/widgets.${GROUP}`);
       return r.status === 404 ? true : undefined;
     });
     // The controller stops serving on the deletion event, a moment after etcd lost the CRD.
-    await until('widgets unserved', async () => ((await request(t.app).get(WIDGETS)).status === 404 ? true : undefined));
+    await waitFor('widgets unserved', async () => ((await request(t.app).get(WIDGETS)).status === 404 ? true : undefined));
     // The names it held are free now: the CRD that was refused them is accepted and served instead.
-    const list = await until('gadgets served', async () => {
+    const list = await waitFor('gadgets served', async () => {
       const r = await request(t.app).get(`/apis/${GROUP}/v1`);
       return r.status === 200 ? r.body : undefined;
     });
@@ -425,7 +417,7 @@ describe('CustomResourceDefinitions', () => {
     // Recreated, the resource starts empty: the objects went with the CRD.
     await request(t.app).delete(`${CRDS}/gadgets.${GROUP}`).expect(200);
     await request(t.app).post(CRDS).send(widgetCRD()).expect(201);
-    const items = await until('served again', async () => {
+    const items = await waitFor('served again', async () => {
       const r = await request(t.app).get(WIDGETS);
       return r.status === 200 ? (r.body.items as unknown[]) : undefined;
     });
