@@ -3,14 +3,13 @@
 // data it was answered for, resourceVersions only grow, and watching clients carry on (a watch resumed
 // from before the crash continues or is told to re-list, as upstream's; an informer sees new writes).
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { CoreV1Api, Watch, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
 import { loadKubeConfig } from '../support/kubeconfig.ts';
-import { freePort } from '../../src/cli/etcd-supervisor.ts';
+import { restartableEtcd, type RestartableEtcd } from '../../test/support/etcd.ts';
 import { startCluster, type RunningCluster } from '../support/cluster.ts';
 import { pollUntil } from '../support/poll.ts';
 
@@ -33,28 +32,19 @@ function prng(seed: number): () => number {
 
 describe('SIGKILL during writes', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-crash-'));
-  let etcd: ChildProcess | undefined;
+  let etcd: RestartableEtcd | undefined;
   let cluster: RunningCluster | undefined;
 
   after(async () => {
     await cluster?.stop();
-    if (etcd && etcd.exitCode === null) etcd.kill('SIGKILL');
+    await etcd?.kill();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('loses no acknowledged write and resumes watches', { timeout: 180_000 }, async () => {
-    const clientURL = `http://127.0.0.1:${await freePort()}`;
-    const peerURL = `http://127.0.0.1:${await freePort()}`;
-    etcd = spawn(
-      'etcd',
-      ['--name', 'crash', '--data-dir', path.join(dir, 'etcd'), '--listen-client-urls', clientURL, '--advertise-client-urls', clientURL,
-        '--listen-peer-urls', peerURL, '--initial-advertise-peer-urls', peerURL, '--initial-cluster', `crash=${peerURL}`],
-      { stdio: 'ignore' },
-    );
-    await pollUntil('etcd healthy', async () => ((await fetch(`${clientURL}/health`, { signal: AbortSignal.timeout(500) })).ok ? true : undefined), {
-      timeoutMs: 20_000,
-      intervalMs: 100,
-    });
+    etcd = await restartableEtcd(path.join(dir, 'etcd'));
+    await etcd.start();
+    const clientURL = etcd.url;
     const up = () => startCluster({ args: ['--etcd-servers', clientURL, '--nodes', '0', '--no-scheduler'] });
     const random = prng(20261123);
     /** name → [resourceVersion, data] as answered. */

@@ -4,14 +4,13 @@
 // watch cache answers 429 while it re-lists, and once etcd is back every write and watch works again
 // without restarting the server; nothing written before the outage is lost.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import request from 'supertest';
-import { freePort } from '../../src/cli/etcd-supervisor.ts';
+import { restartableEtcd, type RestartableEtcd } from '../support/etcd.ts';
 import { waitFor } from '../support/wait.ts';
 import { startApiServer, type ApiServer } from '../../src/apiserver/server.ts';
 import { EtcdStorage } from '../../src/storage/etcd/store.ts';
@@ -21,47 +20,20 @@ const CMS = '/api/v1/namespaces/default/configmaps';
 
 describe('etcd outage', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'wheelhouse-outage-'));
-  let clientURL = '';
-  let peerURL = '';
-  let etcd: ChildProcess | undefined;
+  let etcd: RestartableEtcd;
   let server: ApiServer;
   let storage: EtcdStorage;
 
-  const startEtcdProcess = async () => {
-    etcd = spawn(
-      'etcd',
-      ['--name', 'outage', '--data-dir', path.join(dir, 'etcd'), '--listen-client-urls', clientURL, '--advertise-client-urls', clientURL,
-        '--listen-peer-urls', peerURL, '--initial-advertise-peer-urls', peerURL, '--initial-cluster', `outage=${peerURL}`],
-      { stdio: 'ignore' },
-    );
-    await waitFor('etcd healthy', async () => {
-      try {
-        const res = await fetch(`${clientURL}/health`, { signal: AbortSignal.timeout(500) });
-        return res.ok ? true : undefined;
-      } catch {
-        return undefined;
-      }
-    }, 30_000);
-  };
-  const stopEtcdProcess = async () => {
-    const child = etcd!;
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-  };
-
   before(async () => {
-    clientURL = `http://127.0.0.1:${await freePort()}`;
-    peerURL = `http://127.0.0.1:${await freePort()}`;
-    await startEtcdProcess();
-    storage = new EtcdStorage([clientURL], '/registry');
+    etcd = await restartableEtcd(path.join(dir, 'etcd'));
+    await etcd.start();
+    storage = new EtcdStorage([etcd.url], '/registry');
     server = await startApiServer({ storage, compactionIntervalMs: 0, disabledAdmissionPlugins: ['ServiceAccount'] });
   });
   after(async () => {
     await server.close();
     await storage.close();
-    if (etcd && etcd.exitCode === null) await stopEtcdProcess();
+    await etcd?.kill();
     rmSync(dir, { recursive: true, force: true });
     // Once seen in CI (not reproduced): the file's process stayed alive after this hook with nothing to
     // do. Should something still hold the event loop, say what it is and end the process rather than
@@ -89,7 +61,7 @@ describe('etcd outage', () => {
       }, 25_000).unref();
     });
     await new Promise((r) => setTimeout(r, 200));
-    await stopEtcdProcess();
+    await etcd.kill();
 
     const create = await request(app).post(CMS).send({ metadata: { name: 'during' } });
     assert.equal(create.status, 500);
@@ -107,7 +79,7 @@ describe('etcd outage', () => {
     const cached = await request(app).get(`${CMS}?resourceVersion=0`);
     assert.deepEqual([cached.status, cached.body.reason, cached.body.message, cached.headers['retry-after']], [429, 'TooManyRequests', 'storage is (re)initializing', '1']);
 
-    await startEtcdProcess();
+    await etcd.start();
     await waitFor('readyz', async () => ((await request(app).get('/readyz')).status === 200 ? true : undefined), 30_000);
     await waitFor('writes accepted', async () => {
       const r = await request(app).post(CMS).send({ metadata: { name: 'after' } });
